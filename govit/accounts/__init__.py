@@ -1,0 +1,1 @@
+"""账号与组织 — jurisdictions, organisations, users and their roles."""

@@ -1,0 +1,68 @@
+"""Who a user is: their roles, organisations and the jurisdictions they oversee."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from govit.accounts.choices import JURISDICTION_ROLES, THREE_ADMIN_ROLES, UNIT_ROLES, Role
+from govit.accounts.models import Jurisdiction, RoleAssignment, User
+
+
+@dataclass(frozen=True)
+class UserScope:
+    """What a user's roles reach; computed once per request."""
+
+    roles: frozenset[str] = frozenset()
+    unit_org_ids: frozenset[int] = frozenset()
+    overseen_jurisdiction_ids: frozenset[int] = frozenset()
+    reviewer_org_ids: frozenset[int] = frozenset()
+    is_expert: bool = False
+    role_orgs: tuple[tuple[str, int], ...] = field(default=())
+
+    def has(self, role: str) -> bool:
+        return role in self.roles
+
+
+def user_scope(user: Any) -> UserScope:
+    """Cached on the user object for the life of the request."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return UserScope()
+    cached = getattr(user, "_govit_scope", None)
+    if cached is not None:
+        return cached
+    assignments = list(
+        RoleAssignment.objects.filter(user=user, organisation__is_active=True).values_list(
+            "role", "organisation_id", "organisation__jurisdiction_id"
+        )
+    )
+    roots = {jur for role, _org, jur in assignments if role in JURISDICTION_ROLES}
+    overseen: set[int] = set()
+    if roots:
+        for root in Jurisdiction.objects.filter(id__in=roots):
+            overseen.update(root.descendants(include_self=True).values_list("id", flat=True))
+    scope = UserScope(
+        roles=frozenset(role for role, _o, _j in assignments),
+        unit_org_ids=frozenset(org for role, org, _j in assignments if role in UNIT_ROLES),
+        overseen_jurisdiction_ids=frozenset(overseen),
+        reviewer_org_ids=frozenset(org for role, org, _j in assignments if role == Role.REVIEWER),
+        is_expert=any(role == Role.EXPERT for role, _o, _j in assignments),
+        role_orgs=tuple((role, org) for role, org, _j in assignments),
+    )
+    user._govit_scope = scope
+    return scope
+
+
+def three_admin_conflict(*, user: User, role: str) -> str | None:
+    """三员分立: the message to show when ``role`` would give ``user`` a second administrator role."""
+    if role not in THREE_ADMIN_ROLES:
+        return None
+    held = set(
+        RoleAssignment.objects.filter(user=user, role__in=THREE_ADMIN_ROLES)
+        .exclude(role=role)
+        .values_list("role", flat=True)
+    )
+    if not held:
+        return None
+    held_label = "、".join(Role(r).label for r in sorted(held))
+    return f"三员分立：该账号已担任{held_label}，不能再担任{Role(role).label}"

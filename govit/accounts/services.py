@@ -1,0 +1,122 @@
+"""Changes to accounts: users and role assignments, each audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from django.contrib.auth.models import Group, Permission
+
+from govit.accounts.choices import THREE_ADMIN_ROLES, Role
+from govit.accounts.models import Notification, Organisation, RoleAssignment, User
+from govit.accounts.selectors import three_admin_conflict
+from govit.audit.services import audit_record
+from govit.core.errors import ServiceError
+
+
+def role_assign(*, actor: Any | None, user: User, organisation: Organisation, role: str) -> RoleAssignment:
+    """Grant ``role`` at ``organisation``; refuses a second 三员 role for the same account."""
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        conflict = three_admin_conflict(user=user, role=role)
+        if conflict:
+            raise ServiceError(conflict, field="role")
+        assignment, created = RoleAssignment.objects.get_or_create(
+            user=user, organisation=organisation, role=role
+        )
+        if created:
+            if role in THREE_ADMIN_ROLES:
+                _grant_admin_group(user, role)
+            if user.primary_organisation_id is None:
+                user.primary_organisation = organisation
+                user.save(update_fields=["primary_organisation"])
+            audit_record(
+                actor=actor,
+                action="accounts.role_assign",
+                target=user,
+                after={"role": role, "organisation_id": organisation.pk},
+            )
+    return assignment
+
+
+def role_revoke(*, actor: Any | None, assignment: RoleAssignment) -> None:
+    with transaction.atomic():
+        before = {"role": assignment.role, "organisation_id": assignment.organisation_id}
+        user = assignment.user
+        assignment.delete()
+        audit_record(actor=actor, action="accounts.role_revoke", target=user, before=before)
+
+
+def user_create(
+    *,
+    actor: Any | None,
+    username: str,
+    password: str,
+    display_name: str,
+    organisation: Organisation | None = None,
+) -> User:
+    with transaction.atomic():
+        if User.objects.filter(username=username).exists():
+            raise ServiceError("用户名已存在", field="username")
+        user = User(username=username, display_name=display_name, primary_organisation=organisation)
+        user.set_password(password)
+        user.save()
+        audit_record(actor=actor, action="accounts.user_create", target=user, after={"username": username})
+    return user
+
+
+def notify_after_commit(*, jurisdiction_id: int, role: str, text: str, url: str = "") -> None:
+    """Once the transaction commits, tell every holder of ``role`` in the jurisdiction."""
+
+    def send() -> None:
+        recipients = (
+            RoleAssignment.objects.filter(role=role, organisation__jurisdiction_id=jurisdiction_id)
+            .values_list("user_id", flat=True)
+            .distinct()
+        )
+        Notification.objects.bulk_create(
+            [Notification(recipient_id=user_id, text=text[:255], url=url) for user_id in recipients]
+        )
+
+    transaction.on_commit(send)
+
+
+# What each of the 三员 may do in the admin back office.
+ADMIN_GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    Role.SYSTEM_ADMIN: (
+        "accounts.add_user",
+        "accounts.change_user",
+        "accounts.view_user",
+        "accounts.add_organisation",
+        "accounts.change_organisation",
+        "accounts.view_organisation",
+        "accounts.add_jurisdiction",
+        "accounts.change_jurisdiction",
+        "accounts.view_jurisdiction",
+        "accounts.view_roleassignment",
+    ),
+    Role.SECURITY_ADMIN: (
+        "accounts.view_user",
+        "accounts.view_roleassignment",
+        "accounts.add_roleassignment",
+        "accounts.change_roleassignment",
+        "accounts.delete_roleassignment",
+    ),
+    Role.AUDIT_ADMIN: ("audit.view_auditevent",),
+}
+
+
+def _grant_admin_group(user: User, role: str) -> None:
+    group, _ = Group.objects.get_or_create(name=Role(role).label)
+    wanted = ADMIN_GROUP_PERMISSIONS.get(role, ())
+    permissions = [
+        perm
+        for perm in Permission.objects.select_related("content_type")
+        if f"{perm.content_type.app_label}.{perm.codename}" in wanted
+    ]
+    group.permissions.set(permissions)
+    user.groups.add(group)
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])

@@ -1,0 +1,1 @@
+"""审计 — the append-only, hash-chained audit log."""

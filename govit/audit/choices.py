@@ -1,0 +1,7 @@
+from django.db import models
+
+
+class Outcome(models.TextChoices):
+    SUCCESS = "success", "成功"
+    DENIED = "denied", "拒绝"
+    FAILURE = "failure", "失败"

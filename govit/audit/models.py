@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+
+from govit.audit.choices import Outcome
+
+
+class AppendOnlyError(Exception):
+    """Audit rows are never changed or removed."""
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("审计记录只能追加，不能修改")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError("审计记录只能追加，不能删除")
+
+
+class AuditEvent(models.Model):
+    """审计事件 — one thing that happened, chained by SM3 to the event before it."""
+
+    seq = models.PositiveBigIntegerField("序号", unique=True)
+    created_at = models.DateTimeField("时间", db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT
+    )
+    actor_name = models.CharField("操作人名称", max_length=150, blank=True)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name="单位", null=True, blank=True, on_delete=models.PROTECT
+    )
+    action = models.CharField("操作", max_length=80, db_index=True)
+    target_type = models.CharField("对象类型", max_length=80, blank=True)
+    target_id = models.CharField("对象编号", max_length=64, blank=True, db_index=True)
+    target_repr = models.CharField("对象", max_length=255, blank=True)
+    before = models.JSONField("变更前", null=True, blank=True)
+    after = models.JSONField("变更后", null=True, blank=True)
+    request_id = models.CharField("请求编号", max_length=64, blank=True)
+    client_ip = models.CharField("客户端 IP", max_length=64, blank=True)
+    outcome = models.CharField("结果", max_length=16, choices=Outcome.choices, default=Outcome.SUCCESS)
+    prev_hash = models.CharField("前一事件摘要", max_length=64)
+    hash = models.CharField("摘要 (SM3)", max_length=64, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "审计事件"
+        verbose_name_plural = "审计事件"
+        ordering = ["-seq"]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.target_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("审计记录只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("审计记录只能追加，不能删除")
+
+
+class AuditChainHead(models.Model):
+    """The single row that serialises appends: the last sequence number and hash."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        verbose_name = "审计链头"
+        verbose_name_plural = "审计链头"

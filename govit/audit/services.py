@@ -1,0 +1,84 @@
+"""Writing audit events. Every service that changes state calls ``audit_record`` inside its transaction."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.db import models, transaction
+
+from govit.audit import context
+from govit.audit.choices import Outcome
+from govit.audit.hashing import event_digest
+from govit.audit.models import AuditChainHead, AuditEvent
+from govit.core import clock
+
+
+def _json_native(value: Any) -> Any:
+    """What the JSON column will give back, so the digest is the same after a round trip."""
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, ensure_ascii=False, default=str))
+
+
+def event_content(event: AuditEvent) -> dict[str, Any]:
+    """The fields the SM3 digest covers."""
+    return {
+        "seq": event.seq,
+        "created_at": event.created_at.isoformat(),
+        "actor_id": event.actor_id,
+        "actor_name": event.actor_name,
+        "organisation_id": event.organisation_id,
+        "action": event.action,
+        "target_type": event.target_type,
+        "target_id": event.target_id,
+        "target_repr": event.target_repr,
+        "before": event.before,
+        "after": event.after,
+        "request_id": event.request_id,
+        "client_ip": event.client_ip,
+        "outcome": event.outcome,
+    }
+
+
+def audit_record(
+    *,
+    actor: Any | None,
+    action: str,
+    target: models.Model | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    outcome: str = Outcome.SUCCESS,
+    organisation_id: int | None = None,
+    actor_name: str = "",
+) -> AuditEvent:
+    """Append one event to the chain (in the caller's transaction when there is one)."""
+    ctx = context.current()
+    actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
+    if organisation_id is None and actor_obj is not None:
+        organisation_id = getattr(actor_obj, "primary_organisation_id", None)
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+        event = AuditEvent(
+            seq=head.last_seq + 1,
+            created_at=clock.now(),
+            actor=actor_obj,
+            actor_name=(actor_name or (actor_obj.get_username() if actor_obj is not None else ""))[:150],
+            organisation_id=organisation_id,
+            action=action,
+            target_type=target._meta.label if target is not None else "",
+            target_id=str(target.pk) if target is not None else "",
+            target_repr=str(target)[:255] if target is not None else "",
+            before=_json_native(before),
+            after=_json_native(after),
+            request_id=ctx.request_id,
+            client_ip=ctx.client_ip,
+            outcome=outcome,
+            prev_hash=head.last_hash,
+        )
+        event.hash = event_digest(event_content(event), event.prev_hash)
+        event.save()
+        head.last_seq = event.seq
+        head.last_hash = event.hash
+        head.save(update_fields=["last_seq", "last_hash"])
+    return event

@@ -1,0 +1,1 @@
+"""Shared building blocks: clock, formatting, base pages."""

@@ -1,0 +1,64 @@
+"""Form pieces every app uses: amounts, safe text, refusing forged fields."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from govit.core.money import YUAN_PER_WAN
+
+_MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!?]|javascript:", re.IGNORECASE)
+
+
+def reject_markup(value: str) -> None:
+    if value and _MARKUP.search(value):
+        raise ValidationError("不能包含 HTML 标签或脚本（如 <script>）", code="markup")
+
+
+class AmountField(forms.Field):
+    """An amount typed in 万元 (up to 4 decimals) or 元 (integer); cleaned to integer 元."""
+
+    def __init__(self, *, unit: str = "wan", **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.unit = unit
+        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value: Any) -> int:
+        if value in (None, ""):
+            return 0
+        text = str(value).strip().replace(",", "").replace("，", "")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValidationError("请输入数字金额", code="invalid") from None
+        if not number.is_finite():
+            raise ValidationError("请输入数字金额", code="invalid")
+        if number < 0:
+            raise ValidationError("金额不能为负数", code="negative")
+        yuan = number * YUAN_PER_WAN if self.unit == "wan" else number
+        if yuan != yuan.to_integral_value():
+            raise ValidationError(
+                "金额最多精确到元（万元最多保留四位小数）" if self.unit == "wan" else "金额须为整数元",
+                code="precision",
+            )
+        if yuan > settings.GOVIT_MAX_AMOUNT_YUAN:
+            raise ValidationError("金额不能超过 1,000,000,000,000 元（1 亿万元）", code="too_large")
+        return int(yuan)
+
+
+class ProtectedFieldsMixin:
+    """Refuse a POST that tries to set fields the user never gets to set (status, owner …)."""
+
+    protected_fields: tuple[str, ...] = ()
+
+    def check_protected(self) -> None:
+        data = getattr(self, "data", {})
+        forged = [name for name in self.protected_fields if name in data]
+        if forged:
+            self.add_error(None, f"不允许通过表单设置受控字段：{'、'.join(forged)}")  # type: ignore[attr-defined]

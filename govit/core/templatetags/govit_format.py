@@ -1,0 +1,35 @@
+"""Template filters for amounts and dates in the forms users expect (万元, 2026年11月23日)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+from django.utils import timezone
+
+from govit.core.money import yuan_to_wan_text
+
+register = template.Library()
+
+
+@register.filter
+def wan(amount: int | None) -> str:
+    """Integer 元 -> '123.45' 万元."""
+    return yuan_to_wan_text(amount)
+
+
+@register.filter
+def cn_date(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+@register.filter
+def cn_datetime(value: dt.datetime | None) -> str:
+    if value is None:
+        return "—"
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"

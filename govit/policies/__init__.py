@@ -1,0 +1,1 @@
+"""GovIT policy packs and the pure policy engine."""

@@ -1,0 +1,290 @@
+"""演示数据 — the five jurisdictions of the seed regulations, their bureaus, a user for every persona
+and projects in several states. Safe to load twice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from govit.accounts.choices import JurisdictionLevel, OrganisationKind, Role
+from govit.accounts.models import Jurisdiction, Organisation, User
+from govit.accounts.services import role_assign, user_create
+from govit.audit.services import audit_record
+from govit.core import clock
+from govit.projects.choices import Nature, ProcurementCategory, Status
+from govit.projects.models import Project, ProjectTransition
+from govit.projects.services import declaration_submit, project_create
+
+DEMO_PASSWORD = "Govit@2026"  # noqa: S105 — printed for demo logins only
+
+K = OrganisationKind
+
+PROVINCES = [
+    ("340000", "安徽省"),
+    ("640000", "宁夏回族自治区"),
+    ("360000", "江西省"),
+    ("370000", "山东省"),
+    ("330000", "浙江省"),
+]
+CITIES = [
+    ("341500", "六安市", "340000", "", "六安市数据资源管理局", "la"),
+    ("640200", "石嘴山市", "640000", "shizuishan", "石嘴山市数据局", ""),
+    ("360700", "赣州市", "360000", "", "赣州市政务服务和数据管理局", "gz"),
+    ("370800", "济宁市", "370000", "", "济宁市大数据局", "jn"),
+    ("330100", "杭州市", "330000", "", "杭州市数据资源管理局", "hz"),
+]
+
+
+@dataclass(frozen=True)
+class Site:
+    """One jurisdiction of the seeds: its bureau, co-reviewers, units and user-name prefix."""
+
+    prefix: str
+    code: str
+    name: str
+    parent: str
+    pack: str
+    bureau: str
+    co_reviewers: tuple[str, ...]
+    departments: tuple[str, ...]
+    others: tuple[tuple[str, str], ...]
+
+
+SITES = [
+    Site(
+        "sc",
+        "341523",
+        "舒城县",
+        "341500",
+        "shucheng",
+        "舒城县数据资源管理局",
+        (
+            "舒城县财政局",
+            "舒城县发展和改革委员会",
+            "中共舒城县委网络安全和信息化委员会办公室",
+            "舒城县公共资源交易中心",
+        ),
+        ("舒城县教育局", "舒城县卫生健康委员会", "舒城县公安局"),
+        (("城关镇人民政府", K.TOWN_STREET),),
+    ),
+    Site(
+        "szs",
+        "640200",
+        "石嘴山市",
+        "640000",
+        "shizuishan",
+        "石嘴山市数据局",
+        (
+            "石嘴山市财政局",
+            "石嘴山市发展和改革委员会",
+            "中共石嘴山市委网络安全和信息化委员会办公室",
+            "石嘴山市密码管理局",
+        ),
+        ("石嘴山市教育局", "石嘴山市民政局", "石嘴山市自然资源局"),
+        (),
+    ),
+    Site(
+        "zg",
+        "360702",
+        "章贡区",
+        "360700",
+        "zhanggong",
+        "章贡区政务服务和数据管理局",
+        (
+            "章贡区财政局",
+            "章贡区发展和改革委员会",
+            "中共章贡区委网络安全和信息化委员会办公室",
+            "中共章贡区委保密和机要局",
+        ),
+        ("章贡区教育局", "章贡区卫生健康委员会", "章贡区城市管理局"),
+        (("解放街道办事处", K.TOWN_STREET),),
+    ),
+    Site(
+        "jx",
+        "370828",
+        "金乡县",
+        "370800",
+        "jinxiang",
+        "金乡县大数据局",
+        ("金乡县财政局", "金乡县发展和改革局", "中共金乡县委网络安全和信息化委员会办公室", "金乡县审计局"),
+        ("金乡县教育和体育局", "金乡县卫生健康局", "金乡县农业农村局"),
+        (("金乡街道办事处", K.TOWN_STREET), ("金乡经济开发区管理委员会", K.PARK)),
+    ),
+    Site(
+        "shc",
+        "330102",
+        "上城区",
+        "330100",
+        "shangcheng",
+        "上城区数据资源局",
+        ("上城区财政局", "上城区发展和改革局（经济和信息化局）", "中共上城区委网络安全和信息化委员会办公室"),
+        ("上城区教育局", "上城区卫生健康局", "上城区民政局"),
+        (("湖滨街道办事处", K.TOWN_STREET), ("杭州市上城区国有资本投资运营集团有限公司", K.STATE_ENTERPRISE)),
+    ),
+]
+
+DEMO_PROJECTS = [
+    # (name suffix, nature, procurement, cost heads in 万元, target status)
+    (
+        "智慧校园统一身份认证平台",
+        Nature.NEW,
+        ProcurementCategory.SERVICE,
+        {"software": 180, "equipment": 40, "om": 20},
+        Status.SUBMITTED,
+    ),
+    (
+        "政务外网终端安全加固",
+        Nature.UPGRADE,
+        ProcurementCategory.GOODS,
+        {"equipment": 45, "software": 8},
+        Status.DRAFT,
+    ),
+    (
+        "数据共享交换平台二期",
+        Nature.EXPANSION,
+        ProcurementCategory.ENGINEERING,
+        {"engineering": 320, "equipment": 150, "software": 260, "contingency": 30, "om": 60},
+        Status.APPROVED,
+    ),
+    (
+        "业务系统运维服务（2027年度）",
+        Nature.OM,
+        ProcurementCategory.SERVICE,
+        {"om": 38},
+        Status.IN_CONSTRUCTION,
+    ),
+]
+
+
+@dataclass
+class DemoLogin:
+    username: str
+    persona: str
+    organisation: str
+
+
+def _jurisdiction(
+    code: str, name: str, level: str, parent: Jurisdiction | None, pack: str = ""
+) -> Jurisdiction:
+    jurisdiction, _ = Jurisdiction.objects.get_or_create(
+        code=code, defaults={"name": name, "level": level, "parent": parent, "pack_code": pack}
+    )
+    return jurisdiction
+
+
+def _org(jurisdiction: Jurisdiction, name: str, kind: str) -> Organisation:
+    org, _ = Organisation.objects.get_or_create(jurisdiction=jurisdiction, name=name, defaults={"kind": kind})
+    return org
+
+
+def _user(username: str, display: str, org: Organisation, role: str, logins: list[DemoLogin]) -> User:
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = user_create(
+            actor=None, username=username, password=DEMO_PASSWORD, display_name=display, organisation=org
+        )
+    role_assign(actor=None, user=user, organisation=org, role=role)
+    logins.append(DemoLogin(username, Role(role).label, org.name))
+    return user
+
+
+def _force_status(project: Project, status: str, actor: User) -> None:
+    """Bring a demo project to a later state the way an operator's data migration would: recorded and audited."""
+    ProjectTransition.objects.create(
+        project=project,
+        from_status=project.status,
+        to_status=status,
+        actor=actor,
+        reason="演示数据：导入历史办理结果",
+        created_at=clock.now(),
+    )
+    before = project.status
+    project.status = status
+    project.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="demo.status_import",
+        target=project,
+        before={"status": before},
+        after={"status": status},
+    )
+
+
+def _projects(site: Site, unit: Organisation, clerk: User, reviewer: User) -> None:
+    for index, (suffix, nature, category, heads, target) in enumerate(DEMO_PROJECTS):
+        name = f"{unit.name.replace(site.name, '')}{suffix}"
+        if Project.objects.filter(name=name, lead_unit=unit).exists():
+            continue
+        costs = {f"cost_{head}": wan * 10_000 for head, wan in heads.items()}
+        total = sum(costs.values())
+        fields: dict[str, Any] = {
+            "name": name,
+            "year": 2027,
+            "nature": nature,
+            "procurement_category": category,
+            "summary": f"依据《{site.name}政务信息化项目管理办法》，建设{suffix}，服务{unit.name}业务需要。",
+            "objectives": "提升业务协同和数据共享水平。",
+            "content": f"{suffix}：需求分析、系统建设、部署上云和安全防护。",
+            "benefits": "减少重复录入，提高办事效率。",
+            "contact_name": "张明",
+            "contact_phone": "0564-8888000",
+            "fund_fiscal": total,
+            "deploys_on_gov_cloud": True,
+            "cost_security": total // 20,
+            **costs,
+        }
+        project = project_create(actor=clerk, lead_unit=unit, fields=fields)
+        if target != Status.DRAFT:
+            declaration_submit(actor=clerk, project=project)
+            project.refresh_from_db()
+        if target in (Status.APPROVED, Status.IN_CONSTRUCTION):
+            _force_status(project, Status.APPROVED, reviewer)
+        if target == Status.IN_CONSTRUCTION:
+            _force_status(project, Status.IN_CONSTRUCTION, reviewer)
+        del index
+
+
+@transaction.atomic
+def demo_load() -> list[DemoLogin]:
+    logins: list[DemoLogin] = []
+    provinces = {
+        code: _jurisdiction(code, name, JurisdictionLevel.PROVINCE, None) for code, name in PROVINCES
+    }
+    cities = {}
+    for code, name, parent, pack, bureau, prefix in CITIES:
+        city = _jurisdiction(code, name, JurisdictionLevel.CITY, provinces[parent], pack)
+        cities[code] = city
+        if prefix:
+            org = _org(city, bureau, K.COMPETENT_BUREAU)
+            _user(f"{prefix}_supervisor", f"{name}数据主管", org, Role.SUPERVISOR, logins)
+    for site in SITES:
+        jurisdiction = (
+            cities[site.code]
+            if site.code in cities
+            else _jurisdiction(site.code, site.name, JurisdictionLevel.COUNTY, cities[site.parent], site.pack)
+        )
+        bureau = _org(jurisdiction, site.bureau, K.COMPETENT_BUREAU)
+        finance = _org(jurisdiction, site.co_reviewers[0], K.CO_REVIEWER)
+        for name in site.co_reviewers[1:]:
+            _org(jurisdiction, name, K.CO_REVIEWER)
+        units = [_org(jurisdiction, name, K.DEPARTMENT) for name in site.departments]
+        for name, kind in site.others:
+            _org(jurisdiction, name, kind)
+        experts = _org(jurisdiction, f"{site.name}政务信息化项目评审专家库", K.EXPERT_POOL)
+        p = site.prefix
+        clerk = _user(f"{p}_clerk", f"{site.name}经办人", units[0], Role.CLERK, logins)
+        _user(f"{p}_head", f"{site.name}单位负责人", units[0], Role.UNIT_HEAD, logins)
+        clerk2 = _user(f"{p}_clerk2", f"{site.name}经办人（二）", units[1], Role.CLERK, logins)
+        reviewer = _user(f"{p}_reviewer", f"{site.name}审核人", bureau, Role.REVIEWER, logins)
+        _user(f"{p}_finance", f"{site.name}财政审核人", finance, Role.CO_REVIEWER, logins)
+        _user(f"{p}_expert", f"{site.name}评审专家", experts, Role.EXPERT, logins)
+        _user(f"{p}_leader", f"{site.name}分管领导", bureau, Role.LEADER, logins)
+        _projects(site, units[0], clerk, reviewer)
+        _projects(site, units[1], clerk2, reviewer)
+    admin_org = Organisation.objects.get(name="舒城县数据资源管理局")
+    _user("sysadmin", "系统管理员", admin_org, Role.SYSTEM_ADMIN, logins)
+    _user("secadmin", "安全管理员", admin_org, Role.SECURITY_ADMIN, logins)
+    _user("auditadmin", "审计管理员", admin_org, Role.AUDIT_ADMIN, logins)
+    return logins

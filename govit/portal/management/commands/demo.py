@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from govit.portal.demo import DEMO_PASSWORD, demo_load
+
+
+class Command(BaseCommand):
+    help = "载入演示数据（可重复执行）并列出演示账号"
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        logins = demo_load()
+        self.stdout.write("演示数据已就绪。演示账号（密码均为 %s）：" % DEMO_PASSWORD)
+        for login in logins:
+            self.stdout.write(f"  {login.username:<16} {login.persona:<14} {login.organisation}")

@@ -1,0 +1,1 @@
+"""项目 — projects, their cost heads, funding, declaration and lifecycle status."""

@@ -1,0 +1,121 @@
+"""/api/v1/projects — the same services and visibility as the web pages; amounts in integer 元."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from govit.accounts.models import Organisation
+from govit.accounts.selectors import user_scope
+from govit.core.errors import ServiceError
+from govit.projects import services
+from govit.projects.forms import ProjectForm
+from govit.projects.models import Project
+from govit.projects.selectors import project_get_for_user, project_list_for_user
+
+router = Router(tags=["项目"])
+
+
+class ProjectOut(Schema):
+    id: int
+    name: str
+    year: int
+    status: str
+    status_label: str
+    lead_unit: str
+    jurisdiction: str
+    total_yuan: int
+    pack_code: str
+    version: int
+    submitted_at: datetime | None
+
+    @staticmethod
+    def resolve_status_label(obj: Project) -> str:
+        return obj.get_status_display()
+
+    @staticmethod
+    def resolve_lead_unit(obj: Project) -> str:
+        return obj.lead_unit.name
+
+    @staticmethod
+    def resolve_jurisdiction(obj: Project) -> str:
+        return obj.jurisdiction.name
+
+
+class FieldErrors(Schema):
+    detail: str
+    errors: dict[str, list[str]]
+
+
+class WithdrawIn(Schema):
+    reason: str
+
+
+def _validate(payload: dict[str, Any], *, create: bool, user: Any) -> ProjectForm:
+    units = Organisation.objects.filter(id__in=user_scope(user).unit_org_ids) if create else None
+    form = ProjectForm(
+        data=payload, amount_unit="yuan", unit_choices=units, co_unit_choices=Organisation.objects.all()
+    )
+    if not form.is_valid():
+        raise FormInvalid(form)
+    return form
+
+
+class FormInvalid(Exception):
+    def __init__(self, form: ProjectForm) -> None:
+        super().__init__("invalid")
+        self.errors = {name or "__all__": [str(m) for m in msgs] for name, msgs in form.errors.items()}
+
+
+@router.get("/projects", response=list[ProjectOut])
+def list_projects(request: HttpRequest, limit: int = 50, offset: int = 0) -> list[Project]:
+    limit = max(1, min(limit, 200))
+    return list(project_list_for_user(request.user).order_by("-id")[offset : offset + limit])
+
+
+@router.get("/projects/{project_id}", response=ProjectOut)
+def get_project(request: HttpRequest, project_id: int) -> Project:
+    return project_get_for_user(user=request.user, project_id=project_id)
+
+
+@router.post("/projects", response={201: ProjectOut, 400: FieldErrors})
+def create_project(request: HttpRequest, payload: dict[str, Any]) -> tuple[int, Project]:
+    form = _validate(payload, create=True, user=request.user)
+    project = services.project_create(
+        actor=request.user,
+        lead_unit=form.cleaned_data["lead_unit"],
+        fields=form.project_fields(),
+        co_units=form.cleaned_data["co_units"],
+    )
+    return 201, project
+
+
+@router.put("/projects/{project_id}", response={200: ProjectOut, 400: FieldErrors})
+def update_project(request: HttpRequest, project_id: int, payload: dict[str, Any]) -> Project:
+    project = project_get_for_user(user=request.user, project_id=project_id)
+    form = _validate(payload, create=False, user=request.user)
+    return services.project_update(
+        actor=request.user,
+        project=project,
+        fields=form.project_fields(),
+        co_units=form.cleaned_data["co_units"] if "co_units" in payload else None,
+        expected_version=form.cleaned_data.get("version"),
+    )
+
+
+@router.post("/projects/{project_id}/submit", response=ProjectOut)
+def submit_project(request: HttpRequest, project_id: int) -> Project:
+    project = project_get_for_user(user=request.user, project_id=project_id)
+    return services.declaration_submit(actor=request.user, project=project)
+
+
+@router.post("/projects/{project_id}/withdraw", response=ProjectOut)
+def withdraw_project(request: HttpRequest, project_id: int, payload: WithdrawIn) -> Project:
+    project = project_get_for_user(user=request.user, project_id=project_id)
+    return services.declaration_withdraw(actor=request.user, project=project, reason=payload.reason)
+
+
+__all__ = ["FormInvalid", "ServiceError", "router"]

@@ -1,0 +1,206 @@
+"""Changes to projects. Each: permission check, one transaction with a row lock, a transition record
+where the status moves, one audit event, side effects after commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.forms.models import model_to_dict
+
+from govit.accounts.models import Organisation
+from govit.accounts.services import notify_after_commit
+from govit.audit.services import audit_record
+from govit.core import clock
+from govit.core.errors import ConflictError, PermissionDeniedError, ServiceError
+from govit.projects import permissions
+from govit.projects.choices import Status
+from govit.projects.models import COST_FIELDS, FUNDING_FIELDS, Project, ProjectTransition
+
+# Fields a construction unit may set on its declaration.
+EDITABLE_FIELDS = (
+    "name",
+    "year",
+    "nature",
+    "procurement_category",
+    "secrecy",
+    "summary",
+    "objectives",
+    "content",
+    "benefits",
+    "contact_name",
+    "contact_phone",
+    *COST_FIELDS,
+    *FUNDING_FIELDS,
+    "buys_server_hardware",
+    "deploys_on_gov_cloud",
+    "has_data_catalog",
+)
+
+
+def _snapshot(project: Project) -> dict[str, Any]:
+    data = model_to_dict(project, fields=[*EDITABLE_FIELDS, "status", "current_stage", "total_yuan"])
+    data["co_unit_ids"] = sorted(project.co_units.values_list("id", flat=True)) if project.pk else []
+    return data
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+def _apply(project: Project, fields: dict[str, Any]) -> None:
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ServiceError(f"以下字段不可修改：{'、'.join(sorted(unknown))}", field=sorted(unknown)[0])
+    for name, value in fields.items():
+        setattr(project, name, value)
+    project.total_yuan = project.computed_total()
+    if project.total_yuan > 10**12:
+        raise ServiceError("项目总投资不能超过 1,000,000,000,000 元", field="cost_engineering")
+
+
+def _pack_of(organisation: Organisation) -> str:
+    for jurisdiction in organisation.jurisdiction.ancestors(include_self=True).reverse():
+        if jurisdiction.pack_code:
+            return jurisdiction.pack_code
+    return ""
+
+
+def _lock(project: Project) -> Project:
+    return Project.objects.select_for_update().get(pk=project.pk)
+
+
+def _transition(*, project: Project, to_status: str, actor: Any, reason: str = "", stage: str = "") -> None:
+    ProjectTransition.objects.create(
+        project=project,
+        from_status=project.status,
+        to_status=to_status,
+        stage=stage,
+        actor=actor,
+        reason=reason,
+        pack_version=project.pack_version,
+        created_at=clock.now(),
+    )
+    project.status = to_status
+    project.current_stage = stage
+
+
+def project_create(
+    *, actor: Any, lead_unit: Organisation, fields: dict[str, Any], co_units: Iterable[Organisation] = ()
+) -> Project:
+    """新建项目 — a draft declaration of ``lead_unit``."""
+    if not permissions.can_create_for(actor, lead_unit.pk):
+        raise PermissionDeniedError("您不是该建设单位的经办人或负责人，不能为其创建项目", field="lead_unit")
+    co_units = [unit for unit in co_units if unit.pk != lead_unit.pk]
+    with transaction.atomic():
+        project = Project(
+            lead_unit=lead_unit,
+            jurisdiction=lead_unit.jurisdiction,
+            created_by=actor,
+            pack_code=_pack_of(lead_unit),
+            status=Status.DRAFT,
+        )
+        _apply(project, fields)
+        project.save()
+        project.co_units.set(co_units)
+        _transition(project=project, to_status=Status.DRAFT, actor=actor, reason="创建项目")
+        project.save(update_fields=["status", "current_stage"])
+        audit_record(actor=actor, action="project.create", target=project, after=_snapshot(project))
+    return project
+
+
+def project_update(
+    *,
+    actor: Any,
+    project: Project,
+    fields: dict[str, Any],
+    co_units: Iterable[Organisation] | None = None,
+    expected_version: int | None = None,
+) -> Project:
+    """修改项目 — only while the declaration is a draft or was returned for revision."""
+    with transaction.atomic():
+        locked = _lock(project)
+        if not permissions.can_edit(actor, locked):
+            raise PermissionDeniedError("当前状态下您不能修改该项目")
+        if expected_version is not None and expected_version != locked.version:
+            raise ConflictError("项目已被他人修改，请刷新后重试")
+        before = _snapshot(locked)
+        _apply(locked, fields)
+        locked.version += 1
+        locked.save()
+        if co_units is not None:
+            locked.co_units.set([unit for unit in co_units if unit.pk != locked.lead_unit_id])
+        old, new = _changes(before, _snapshot(locked))
+        audit_record(actor=actor, action="project.update", target=locked, before=old, after=new)
+    return locked
+
+
+def declaration_check(project: Project) -> list[tuple[str, str]]:
+    """What stops a declaration from being submitted: (field, message) pairs."""
+    problems: list[tuple[str, str]] = []
+    if project.total_yuan <= 0:
+        problems.append(("cost_engineering", "项目总投资必须大于 0"))
+    if not project.summary.strip():
+        problems.append(("summary", "请填写项目简要说明及建设依据"))
+    if not project.content.strip():
+        problems.append(("content", "请填写主要建设内容"))
+    if project.funding_total() != project.total_yuan:
+        problems.append(("fund_fiscal", "资金来源合计应等于项目总投资"))
+    return problems
+
+
+def declaration_submit(*, actor: Any, project: Project) -> Project:
+    """提交申报 — the unit sends its declaration to the competent bureau."""
+    with transaction.atomic():
+        locked = _lock(project)
+        if not permissions.can_submit(actor, locked):
+            raise PermissionDeniedError("当前状态下您不能提交该项目")
+        problems = declaration_check(locked)
+        if problems:
+            field, message = problems[0]
+            raise ServiceError("；".join(message for _f, message in problems), field=field)
+        from_status = locked.status
+        _transition(project=locked, to_status=Status.SUBMITTED, actor=actor, reason="提交申报")
+        locked.submitted_at = clock.now()
+        locked.version += 1
+        locked.save(update_fields=["status", "current_stage", "submitted_at", "version", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="declaration.submit",
+            target=locked,
+            before={"status": from_status},
+            after={"status": locked.status},
+        )
+        notify_after_commit(
+            jurisdiction_id=locked.jurisdiction_id,
+            role="reviewer",
+            text=f"{locked.lead_unit.name}提交了项目申报：{locked.name}",
+            url=f"/projects/{locked.pk}/",
+        )
+    return locked
+
+
+def declaration_withdraw(*, actor: Any, project: Project, reason: str) -> Project:
+    """撤回申报 — back to draft, before the bureau has taken it into review."""
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError("请填写撤回原因", field="reason")
+    if len(reason) > 500:
+        raise ServiceError("撤回原因不能超过 500 字", field="reason")
+    with transaction.atomic():
+        locked = _lock(project)
+        if not permissions.can_withdraw(actor, locked):
+            raise PermissionDeniedError("当前状态下您不能撤回该项目")
+        _transition(project=locked, to_status=Status.DRAFT, actor=actor, reason=f"撤回申报：{reason}")
+        locked.version += 1
+        locked.save(update_fields=["status", "current_stage", "version", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="declaration.withdraw",
+            target=locked,
+            before={"status": Status.SUBMITTED},
+            after={"status": locked.status, "reason": reason},
+        )
+    return locked

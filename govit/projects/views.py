@@ -1,0 +1,222 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from govit.accounts.choices import OrganisationKind
+from govit.accounts.models import Organisation
+from govit.accounts.selectors import user_scope
+from govit.core.errors import NotFoundError, ServiceError
+from govit.projects import permissions, services
+from govit.projects.forms import ProjectFilterForm, ProjectForm, WithdrawForm
+from govit.projects.models import COST_FIELDS, FUNDING_FIELDS, Project
+from govit.projects.selectors import (
+    ProjectFilters,
+    project_filter,
+    project_get_for_user,
+    project_list_for_user,
+)
+
+CO_UNIT_KINDS = [
+    OrganisationKind.DEPARTMENT,
+    OrganisationKind.TOWN_STREET,
+    OrganisationKind.PARK,
+    OrganisationKind.STATE_ENTERPRISE,
+]
+
+
+def _get_project(request: HttpRequest, project_id: int) -> Project:
+    try:
+        return project_get_for_user(user=request.user, project_id=project_id)
+    except NotFoundError:
+        raise Http404("项目不存在或无权查看") from None
+
+
+def _unit_choices(request: HttpRequest) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(id__in=user_scope(request.user).unit_org_ids)
+
+
+def _co_unit_choices(jurisdiction_ids: Any) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(
+        jurisdiction_id__in=jurisdiction_ids, kind__in=CO_UNIT_KINDS, is_active=True
+    )
+
+
+def _form_error(form: ProjectForm, error: ServiceError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+@login_required
+def project_list(request: HttpRequest) -> HttpResponse:
+    visible = project_list_for_user(request.user)
+    unit_choices = Organisation.objects.filter(led_projects__in=visible).distinct().order_by("name")
+    form = ProjectFilterForm(request.GET or None, unit_choices=unit_choices)
+    filters = ProjectFilters()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = ProjectFilters(
+            status=data["status"],
+            year=data["year"],
+            unit_id=data["unit"].pk if data["unit"] else None,
+            min_yuan=data["min_wan"] if request.GET.get("min_wan") else None,
+            max_yuan=data["max_wan"] if request.GET.get("max_wan") else None,
+            text=data["q"].strip(),
+        )
+    projects = project_filter(visible, filters).order_by("-updated_at", "-id")
+    page = Paginator(projects, 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "projects/project_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_create": bool(user_scope(request.user).unit_org_ids),
+        },
+    )
+
+
+@login_required
+def project_create(request: HttpRequest) -> HttpResponse:
+    units = _unit_choices(request)
+    if not units.exists():
+        messages.error(request, "只有建设单位的经办人或负责人可以新建项目")
+        return redirect("project_list")
+    co_units = _co_unit_choices(units.values("jurisdiction_id"))
+    form = ProjectForm(request.POST or None, unit_choices=units, co_unit_choices=co_units)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(
+                actor=request.user,
+                lead_unit=form.cleaned_data["lead_unit"],
+                fields=form.project_fields(),
+                co_units=form.cleaned_data["co_units"],
+            )
+        except ServiceError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, f"已保存项目草稿：{project.name}")
+            return redirect("project_detail", project_id=project.pk)
+    return render(request, "projects/project_form.html", {"form": form, "title": "新建项目"})
+
+
+def _initial(project: Project) -> dict[str, Any]:
+    initial: dict[str, Any] = {
+        name: getattr(project, name)
+        for name in (
+            "name",
+            "year",
+            "nature",
+            "procurement_category",
+            "secrecy",
+            "summary",
+            "objectives",
+            "content",
+            "benefits",
+            "contact_name",
+            "contact_phone",
+            "buys_server_hardware",
+            "deploys_on_gov_cloud",
+            "has_data_catalog",
+            "version",
+        )
+    }
+    for name in (*COST_FIELDS, *FUNDING_FIELDS):
+        amount = int(getattr(project, name))
+        initial[name] = f"{amount / 10000:.4f}".rstrip("0").rstrip(".") if amount else ""
+    initial["co_units"] = list(project.co_units.values_list("id", flat=True))
+    return initial
+
+
+@login_required
+def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = _get_project(request, project_id)
+    if not permissions.can_edit(request.user, project):
+        messages.error(request, "当前状态下不能修改该项目")
+        return redirect("project_detail", project_id=project.pk)
+    form = ProjectForm(
+        request.POST or None,
+        initial=_initial(project),
+        co_unit_choices=_co_unit_choices([project.jurisdiction_id]),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_update(
+                actor=request.user,
+                project=project,
+                fields=form.project_fields(),
+                co_units=form.cleaned_data["co_units"],
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except ServiceError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, "已保存修改")
+            return redirect("project_detail", project_id=project.pk)
+    return render(
+        request,
+        "projects/project_form.html",
+        {"form": form, "title": f"修改项目：{project.name}", "project": project},
+    )
+
+
+@login_required
+def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = _get_project(request, project_id)
+    transitions = project.transitions.select_related("actor").order_by("created_at", "id")
+    return render(
+        request,
+        "projects/project_detail.html",
+        {
+            "project": project,
+            "transitions": transitions,
+            "co_units": project.co_units.all(),
+            "can_edit": permissions.can_edit(request.user, project),
+            "can_submit": permissions.can_submit(request.user, project),
+            "can_withdraw": permissions.can_withdraw(request.user, project),
+            "withdraw_form": WithdrawForm(),
+            "submit_problems": services.declaration_check(project)
+            if permissions.can_submit(request.user, project)
+            else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def project_submit(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = _get_project(request, project_id)
+    try:
+        services.declaration_submit(actor=request.user, project=project)
+    except ServiceError as error:
+        messages.error(request, f"未能提交：{error.message}")
+    else:
+        messages.success(request, "已提交申报，等待主管部门审查")
+    return redirect("project_detail", project_id=project.pk)
+
+
+@login_required
+@require_POST
+def project_withdraw(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = _get_project(request, project_id)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "未能撤回：" + "；".join(e for errs in form.errors.values() for e in errs))
+        return redirect("project_detail", project_id=project.pk)
+    try:
+        services.declaration_withdraw(actor=request.user, project=project, reason=form.cleaned_data["reason"])
+    except ServiceError as error:
+        messages.error(request, f"未能撤回：{error.message}")
+    else:
+        messages.success(request, "已撤回申报，项目回到草稿状态")
+    return redirect("project_detail", project_id=project.pk)

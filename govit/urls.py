@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from govit.api import api
+from govit.portal import views as portal_views
+
+admin.site.site_header = "GovIT 政务信息化项目管理系统 · 管理后台"
+admin.site.site_title = "GovIT 管理后台"
+admin.site.index_title = "系统管理"
+
+urlpatterns = [
+    path("", portal_views.home, name="home"),
+    path("healthz", portal_views.healthz, name="healthz"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="core/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("projects/", include("govit.projects.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
