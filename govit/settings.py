@@ -35,11 +35,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DATA_DIR = Path(os.environ.get("GOVIT_DATA_DIR", PROJECT_ROOT / "var")).resolve()
 DEBUG = env_bool("GOVIT_DEBUG", False)
-SECRET_KEY = os.environ.get("GOVIT_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and not env_bool("GOVIT_INSECURE_DEV_KEY", True):
-        raise RuntimeError("GOVIT_SECRET_KEY must be set in production")
-    SECRET_KEY = "govit-development-key-not-for-production"  # noqa: S105
+# Without GOVIT_SECRET_KEY a development key is used; `govit check --deploy` reports it (security.W009).
+SECRET_KEY = os.environ.get("GOVIT_SECRET_KEY") or "django-insecure-govit-development-key"
 
 ALLOWED_HOSTS = env_list("GOVIT_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("GOVIT_CSRF_TRUSTED_ORIGINS")
@@ -153,6 +150,7 @@ SHORT_DATE_FORMAT = "Y-m-d"
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("GOVIT_MEDIA_ROOT", DATA_DIR / "media"))
 STORAGES = {

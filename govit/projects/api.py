@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from govit.accounts.models import Organisation
 from govit.accounts.selectors import user_scope
@@ -54,6 +55,16 @@ class WithdrawIn(Schema):
     reason: str
 
 
+def _json_body(request: HttpRequest) -> dict[str, Any]:
+    try:
+        data = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        raise ServiceError("请求体不是有效的 JSON") from None
+    if not isinstance(data, dict):
+        raise ServiceError("请求体应为 JSON 对象")
+    return data
+
+
 def _validate(payload: dict[str, Any], *, create: bool, user: Any) -> ProjectForm:
     units = Organisation.objects.filter(id__in=user_scope(user).unit_org_ids) if create else None
     form = ProjectForm(
@@ -82,20 +93,22 @@ def get_project(request: HttpRequest, project_id: int) -> Project:
 
 
 @router.post("/projects", response={201: ProjectOut, 400: FieldErrors})
-def create_project(request: HttpRequest, payload: dict[str, Any]) -> tuple[int, Project]:
-    form = _validate(payload, create=True, user=request.user)
+def create_project(request: HttpRequest) -> Status:
+    """申报信息 as JSON: the fields of the web form, amounts in integer 元."""
+    form = _validate(_json_body(request), create=True, user=request.user)
     project = services.project_create(
         actor=request.user,
         lead_unit=form.cleaned_data["lead_unit"],
         fields=form.project_fields(),
         co_units=form.cleaned_data["co_units"],
     )
-    return 201, project
+    return Status(201, project)
 
 
 @router.put("/projects/{project_id}", response={200: ProjectOut, 400: FieldErrors})
-def update_project(request: HttpRequest, project_id: int, payload: dict[str, Any]) -> Project:
+def update_project(request: HttpRequest, project_id: int) -> Project:
     project = project_get_for_user(user=request.user, project_id=project_id)
+    payload = _json_body(request)
     form = _validate(payload, create=False, user=request.user)
     return services.project_update(
         actor=request.user,

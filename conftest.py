@@ -1,0 +1,107 @@
+"""Persona fixtures shared by every test: a clerk of 舒城县教育局, a reviewer of 舒城县数管局, an outsider
+from 章贡区, an expert, a city supervisor. Built with the same services the product uses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+PASSWORD = "Test@2026pass"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    # The production hasher is deliberately slow; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db: Any) -> dict[str, Any]:
+    from govit.accounts.choices import JurisdictionLevel, OrganisationKind, Role
+    from govit.accounts.models import Jurisdiction, Organisation
+    from govit.accounts.services import role_assign, user_create
+
+    anhui = Jurisdiction.objects.create(code="340000", name="安徽省", level=JurisdictionLevel.PROVINCE)
+    luan = Jurisdiction.objects.create(code="341500", name="六安市", level=JurisdictionLevel.CITY, parent=anhui)
+    shucheng = Jurisdiction.objects.create(
+        code="341523", name="舒城县", level=JurisdictionLevel.COUNTY, parent=luan, pack_code="shucheng"
+    )
+    jiangxi = Jurisdiction.objects.create(code="360000", name="江西省", level=JurisdictionLevel.PROVINCE)
+    zhanggong = Jurisdiction.objects.create(
+        code="360702", name="章贡区", level=JurisdictionLevel.COUNTY, parent=jiangxi, pack_code="zhanggong"
+    )
+
+    def org(jurisdiction: Jurisdiction, name: str, kind: str) -> Organisation:
+        return Organisation.objects.create(jurisdiction=jurisdiction, name=name, kind=kind)
+
+    orgs = {
+        "bureau": org(shucheng, "舒城县数据资源管理局", OrganisationKind.COMPETENT_BUREAU),
+        "finance": org(shucheng, "舒城县财政局", OrganisationKind.CO_REVIEWER),
+        "education": org(shucheng, "舒城县教育局", OrganisationKind.DEPARTMENT),
+        "health": org(shucheng, "舒城县卫生健康委员会", OrganisationKind.DEPARTMENT),
+        "experts": org(shucheng, "舒城县评审专家库", OrganisationKind.EXPERT_POOL),
+        "city_bureau": org(luan, "六安市数据资源管理局", OrganisationKind.COMPETENT_BUREAU),
+        "zg_education": org(zhanggong, "章贡区教育局", OrganisationKind.DEPARTMENT),
+        "zg_bureau": org(zhanggong, "章贡区政务服务和数据管理局", OrganisationKind.COMPETENT_BUREAU),
+    }
+
+    def person(username: str, organisation: str, role: str) -> Any:
+        user = user_create(
+            actor=None, username=username, password=PASSWORD, display_name=username, organisation=orgs[organisation]
+        )
+        role_assign(actor=None, user=user, organisation=orgs[organisation], role=role)
+        return user
+
+    users = {
+        "clerk": person("edu_clerk", "education", Role.CLERK),
+        "head": person("edu_head", "education", Role.UNIT_HEAD),
+        "health_clerk": person("health_clerk", "health", Role.CLERK),
+        "reviewer": person("sc_reviewer", "bureau", Role.REVIEWER),
+        "finance": person("sc_finance", "finance", Role.CO_REVIEWER),
+        "expert": person("sc_expert", "experts", Role.EXPERT),
+        "supervisor": person("la_supervisor", "city_bureau", Role.SUPERVISOR),
+        "outsider": person("zg_clerk", "zg_education", Role.CLERK),
+        "outsider_reviewer": person("zg_reviewer", "zg_bureau", Role.REVIEWER),
+    }
+    return {"jurisdictions": {"shucheng": shucheng, "zhanggong": zhanggong, "luan": luan}, "orgs": orgs, "users": users}
+
+
+def project_fields(**overrides: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "name": "智慧校园统一身份认证平台",
+        "year": 2027,
+        "nature": "NEW",
+        "procurement_category": "SERVICE",
+        "summary": "依据教育信息化规划建设统一身份认证。",
+        "content": "统一身份认证、单点登录、权限管理。",
+        "cost_software": 1_800_000,
+        "cost_equipment": 400_000,
+        "fund_fiscal": 2_200_000,
+    }
+    fields.update(overrides)
+    return fields
+
+
+@pytest.fixture
+def make_project(world: dict[str, Any]) -> Any:
+    from govit.projects.services import project_create
+
+    def make(*, unit: str = "education", actor: str = "clerk", co_units: tuple[str, ...] = (), **overrides: Any) -> Any:
+        return project_create(
+            actor=world["users"][actor],
+            lead_unit=world["orgs"][unit],
+            fields=project_fields(**overrides),
+            co_units=[world["orgs"][name] for name in co_units],
+        )
+
+    return make
+
+
+@pytest.fixture
+def login(client: Any) -> Any:
+    def as_user(user: Any) -> Any:
+        client.force_login(user)
+        return client
+
+    return as_user
