@@ -23,7 +23,9 @@ def world(db: Any) -> dict[str, Any]:
     from govit.accounts.services import role_assign, user_create
 
     anhui = Jurisdiction.objects.create(code="340000", name="安徽省", level=JurisdictionLevel.PROVINCE)
-    luan = Jurisdiction.objects.create(code="341500", name="六安市", level=JurisdictionLevel.CITY, parent=anhui)
+    luan = Jurisdiction.objects.create(
+        code="341500", name="六安市", level=JurisdictionLevel.CITY, parent=anhui
+    )
     shucheng = Jurisdiction.objects.create(
         code="341523", name="舒城县", level=JurisdictionLevel.COUNTY, parent=luan, pack_code="shucheng"
     )
@@ -48,7 +50,11 @@ def world(db: Any) -> dict[str, Any]:
 
     def person(username: str, organisation: str, role: str) -> Any:
         user = user_create(
-            actor=None, username=username, password=PASSWORD, display_name=username, organisation=orgs[organisation]
+            actor=None,
+            username=username,
+            password=PASSWORD,
+            display_name=username,
+            organisation=orgs[organisation],
         )
         role_assign(actor=None, user=user, organisation=orgs[organisation], role=role)
         return user
@@ -64,7 +70,11 @@ def world(db: Any) -> dict[str, Any]:
         "outsider": person("zg_clerk", "zg_education", Role.CLERK),
         "outsider_reviewer": person("zg_reviewer", "zg_bureau", Role.REVIEWER),
     }
-    return {"jurisdictions": {"shucheng": shucheng, "zhanggong": zhanggong, "luan": luan}, "orgs": orgs, "users": users}
+    return {
+        "jurisdictions": {"shucheng": shucheng, "zhanggong": zhanggong, "luan": luan},
+        "orgs": orgs,
+        "users": users,
+    }
 
 
 def project_fields(**overrides: Any) -> dict[str, Any]:
@@ -87,7 +97,9 @@ def project_fields(**overrides: Any) -> dict[str, Any]:
 def make_project(world: dict[str, Any]) -> Any:
     from govit.projects.services import project_create
 
-    def make(*, unit: str = "education", actor: str = "clerk", co_units: tuple[str, ...] = (), **overrides: Any) -> Any:
+    def make(
+        *, unit: str = "education", actor: str = "clerk", co_units: tuple[str, ...] = (), **overrides: Any
+    ) -> Any:
         return project_create(
             actor=world["users"][actor],
             lead_unit=world["orgs"][unit],

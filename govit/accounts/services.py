@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
-
 from django.contrib.auth.models import Group, Permission
+from django.db import transaction
 
 from govit.accounts.choices import THREE_ADMIN_ROLES, Role
 from govit.accounts.models import Notification, Organisation, RoleAssignment, User

@@ -12,7 +12,7 @@ class RequestContext:
     client_ip: str = ""
 
 
-_current: ContextVar[RequestContext] = ContextVar("govit_request_context", default=RequestContext())
+_current: ContextVar[RequestContext] = ContextVar("govit_request_context", default=RequestContext())  # noqa: B039 — frozen dataclass
 
 
 def current() -> RequestContext:

@@ -17,7 +17,7 @@ from govit.projects.choices import Nature, ProcurementCategory, Status
 from govit.projects.models import Project, ProjectTransition
 from govit.projects.services import declaration_submit, project_create
 
-DEMO_PASSWORD = "Govit@2026"  # noqa: S105 — printed for demo logins only
+DEMO_PASSWORD = "Govit@2026"
 
 K = OrganisationKind
 
@@ -253,11 +253,11 @@ def demo_load() -> list[DemoLogin]:
         code: _jurisdiction(code, name, JurisdictionLevel.PROVINCE, None) for code, name in PROVINCES
     }
     cities = {}
-    for code, name, parent, pack, bureau, prefix in CITIES:
+    for code, name, parent, pack, bureau_name, prefix in CITIES:
         city = _jurisdiction(code, name, JurisdictionLevel.CITY, provinces[parent], pack)
         cities[code] = city
         if prefix:
-            org = _org(city, bureau, K.COMPETENT_BUREAU)
+            org = _org(city, bureau_name, K.COMPETENT_BUREAU)
             _user(f"{prefix}_supervisor", f"{name}数据主管", org, Role.SUPERVISOR, logins)
     for site in SITES:
         jurisdiction = (

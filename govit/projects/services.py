@@ -72,10 +72,12 @@ def _lock(project: Project) -> Project:
     return Project.objects.select_for_update().get(pk=project.pk)
 
 
-def _transition(*, project: Project, to_status: str, actor: Any, reason: str = "", stage: str = "") -> None:
+def _transition(
+    *, project: Project, to_status: str, actor: Any, reason: str = "", stage: str = "", first: bool = False
+) -> None:
     ProjectTransition.objects.create(
         project=project,
-        from_status=project.status,
+        from_status="" if first else project.status,
         to_status=to_status,
         stage=stage,
         actor=actor,
@@ -105,7 +107,7 @@ def project_create(
         _apply(project, fields)
         project.save()
         project.co_units.set(co_units)
-        _transition(project=project, to_status=Status.DRAFT, actor=actor, reason="创建项目")
+        _transition(project=project, to_status=Status.DRAFT, actor=actor, reason="创建项目", first=True)
         project.save(update_fields=["status", "current_stage"])
         audit_record(actor=actor, action="project.create", target=project, after=_snapshot(project))
     return project
@@ -159,7 +161,7 @@ def declaration_submit(*, actor: Any, project: Project) -> Project:
             raise PermissionDeniedError("当前状态下您不能提交该项目")
         problems = declaration_check(locked)
         if problems:
-            field, message = problems[0]
+            field = problems[0][0]
             raise ServiceError("；".join(message for _f, message in problems), field=field)
         from_status = locked.status
         _transition(project=locked, to_status=Status.SUBMITTED, actor=actor, reason="提交申报")

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from govit.accounts.choices import OrganisationKind
 from govit.accounts.models import Organisation
 from govit.accounts.selectors import user_scope
+from govit.core import clock
 from govit.core.errors import NotFoundError, ServiceError
 from govit.projects import permissions, services
 from govit.projects.forms import ProjectFilterForm, ProjectForm, WithdrawForm
@@ -93,7 +94,13 @@ def project_create(request: HttpRequest) -> HttpResponse:
         messages.error(request, "只有建设单位的经办人或负责人可以新建项目")
         return redirect("project_list")
     co_units = _co_unit_choices(units.values("jurisdiction_id"))
-    form = ProjectForm(request.POST or None, unit_choices=units, co_unit_choices=co_units)
+    only_unit = units.first() if units.count() == 1 else None
+    form = ProjectForm(
+        request.POST or None,
+        unit_choices=units,
+        co_unit_choices=co_units,
+        initial={"year": clock.today().year + 1, "lead_unit": only_unit},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             project = services.project_create(
@@ -211,7 +218,7 @@ def project_withdraw(request: HttpRequest, project_id: int) -> HttpResponse:
     project = _get_project(request, project_id)
     form = WithdrawForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "未能撤回：" + "；".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, "未能撤回：" + "；".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect("project_detail", project_id=project.pk)
     try:
         services.declaration_withdraw(actor=request.user, project=project, reason=form.cleaned_data["reason"])

@@ -39,7 +39,9 @@ def test_it_allows_an_admin_role_next_to_ordinary_roles(world):
 def test_it_audits_each_grant(world):
     user = world["users"]["expert"]
     before = AuditEvent.objects.filter(action="accounts.role_assign", target_id=str(user.pk)).count()
-    role_assign(actor=world["users"]["reviewer"], user=user, organisation=world["orgs"]["bureau"], role=Role.LEADER)
+    role_assign(
+        actor=world["users"]["reviewer"], user=user, organisation=world["orgs"]["bureau"], role=Role.LEADER
+    )
     events = AuditEvent.objects.filter(action="accounts.role_assign", target_id=str(user.pk))
     assert events.count() == before + 1
     assert events.first().after == {"role": "leader", "organisation_id": world["orgs"]["bureau"].pk}

@@ -14,7 +14,11 @@ def test_demo_loads_five_jurisdictions_twice_without_duplicates_and_keeps_the_ch
     for username in ("sc_clerk", "szs_reviewer", "zg_clerk", "jx_expert", "shc_leader", "auditadmin"):
         assert username in output
     assert set(Project.objects.values_list("pack_code", flat=True)) == {
-        "shucheng", "shizuishan", "zhanggong", "jinxiang", "shangcheng"
+        "shucheng",
+        "shizuishan",
+        "zhanggong",
+        "jinxiang",
+        "shangcheng",
     }
     assert len(set(Project.objects.values_list("status", flat=True))) >= 4
     assert audit_chain_verify().ok

@@ -61,7 +61,9 @@ def test_bad_input_gets_a_400_with_field_errors_and_saves_nothing(world, login, 
 
 
 def test_a_forged_status_is_refused(world, login):
-    response = post(login(world["users"]["clerk"]), "/api/v1/projects", payload(world, status=Status.APPROVED))
+    response = post(
+        login(world["users"]["clerk"]), "/api/v1/projects", payload(world, status=Status.APPROVED)
+    )
     assert response.status_code == 400
     assert "受控字段" in response.json()["errors"]["__all__"][0]
     assert Project.objects.count() == 0

@@ -42,10 +42,16 @@ def test_submit_moves_to_submitted_records_transition_audit_and_notifies_reviewe
     assert project.status == Status.SUBMITTED
     assert project.submitted_at is not None
     last = project.transitions.last()
-    assert (last.from_status, last.to_status, last.actor) == (Status.DRAFT, Status.SUBMITTED, world["users"]["clerk"])
+    assert (last.from_status, last.to_status, last.actor) == (
+        Status.DRAFT,
+        Status.SUBMITTED,
+        world["users"]["clerk"],
+    )
     event = _events(project, "declaration.submit").get()
     assert event.before == {"status": "draft"} and event.after == {"status": "submitted"}
-    assert Notification.objects.filter(recipient=world["users"]["reviewer"], url=f"/projects/{project.pk}/").exists()
+    assert Notification.objects.filter(
+        recipient=world["users"]["reviewer"], url=f"/projects/{project.pk}/"
+    ).exists()
     assert not Notification.objects.filter(recipient=world["users"]["outsider_reviewer"]).exists()
 
 
@@ -87,12 +93,16 @@ def test_a_submitted_project_cannot_be_edited_or_submitted_again(world, make_pro
 
 def test_update_audits_only_what_changed_and_checks_the_version(world, make_project):
     project = make_project()
-    project_update(actor=world["users"]["clerk"], project=project, fields={"name": "新名称"}, expected_version=1)
+    project_update(
+        actor=world["users"]["clerk"], project=project, fields={"name": "新名称"}, expected_version=1
+    )
     event = _events(project, "project.update").get()
     assert event.before == {"name": "智慧校园统一身份认证平台"}
     assert event.after == {"name": "新名称"}
     with pytest.raises(ConflictError):
-        project_update(actor=world["users"]["clerk"], project=project, fields={"name": "再改"}, expected_version=1)
+        project_update(
+            actor=world["users"]["clerk"], project=project, fields={"name": "再改"}, expected_version=1
+        )
 
 
 def test_update_refuses_fields_a_unit_may_not_set(world, make_project):

@@ -111,7 +111,9 @@ def test_the_reviewer_has_no_edit_or_submit_buttons(world, login, make_project):
 
 def test_list_filters_and_paginates(world, login, make_project):
     for index in range(23):
-        make_project(name=f"项目{index:02d}", cost_software=index * 100_000, fund_fiscal=400_000 + index * 100_000)
+        make_project(
+            name=f"项目{index:02d}", cost_software=index * 100_000, fund_fiscal=400_000 + index * 100_000
+        )
     client = login(world["users"]["clerk"])
     first = client.get("/projects/")
     assert first.context["page"].paginator.count == 23
@@ -124,7 +126,9 @@ def test_list_filters_and_paginates(world, login, make_project):
     assert "请输入数字金额" in client.get("/projects/", {"min_wan": "x"}).context["form"].errors["min_wan"][0]
 
 
-def test_list_page_query_count_does_not_grow_with_rows(world, login, make_project, django_assert_max_num_queries):
+def test_list_page_query_count_does_not_grow_with_rows(
+    world, login, make_project, django_assert_max_num_queries
+):
     for index in range(25):
         make_project(name=f"项目{index:02d}")
     client = login(world["users"]["clerk"])
