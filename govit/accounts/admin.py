@@ -8,6 +8,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from govit.accounts.models import Jurisdiction, Organisation, RoleAssignment, User
 from govit.accounts.selectors import three_admin_conflict
+from govit.audit.admin_mixins import AuditedModelAdmin
 
 
 class RoleAssignmentForm(forms.ModelForm[RoleAssignment]):
@@ -32,7 +33,7 @@ class RoleAssignmentInline(admin.TabularInline[RoleAssignment, User]):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedModelAdmin, BaseUserAdmin):  # type: ignore[misc]
     inlines = [RoleAssignmentInline]
     list_display = ["username", "display_name", "primary_organisation", "is_active", "last_login"]
     fieldsets = (
@@ -42,20 +43,20 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Jurisdiction)
-class JurisdictionAdmin(admin.ModelAdmin[Jurisdiction]):
+class JurisdictionAdmin(AuditedModelAdmin):
     list_display = ["code", "name", "level", "parent", "pack_code"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin[Organisation]):
+class OrganisationAdmin(AuditedModelAdmin):
     list_display = ["name", "jurisdiction", "kind", "is_active"]
     list_filter = ["kind", "jurisdiction"]
     search_fields = ["name", "short_name"]
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(admin.ModelAdmin[RoleAssignment]):
+class RoleAssignmentAdmin(AuditedModelAdmin):
     form = RoleAssignmentForm
     list_display = ["user", "organisation", "role", "granted_at"]
     list_filter = ["role"]

@@ -101,6 +101,14 @@ ADMIN_GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "accounts.add_roleassignment",
         "accounts.change_roleassignment",
         "accounts.delete_roleassignment",
+        # The working-day calendar decides legal deadlines, so it sits with security policy.
+        "policies.view_calendaryear",
+        "policies.add_calendaryear",
+        "policies.change_calendaryear",
+        "policies.view_calendarday",
+        "policies.add_calendarday",
+        "policies.change_calendarday",
+        "policies.delete_calendarday",
     ),
     Role.AUDIT_ADMIN: ("audit.view_auditevent",),
 }
