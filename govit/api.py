@@ -11,11 +11,14 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
 from govit.core.errors import ServiceError
+from govit.policies.api import FactsInvalid
+from govit.policies.api import router as policy_router
 from govit.projects.api import FormInvalid
 from govit.projects.api import router as projects_router
 
 api = NinjaAPI(title="GovIT API", version="1", urls_namespace="api", auth=django_auth)
 api.add_router("/", projects_router)
+api.add_router("/", policy_router)
 
 
 def _location(loc: list[Any]) -> str:
@@ -34,6 +37,11 @@ def _service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
 @api.exception_handler(FormInvalid)
 def _form_invalid(request: HttpRequest, exc: FormInvalid) -> HttpResponse:
     return api.create_response(request, {"detail": "提交的数据有误", "errors": exc.errors}, status=400)
+
+
+@api.exception_handler(FactsInvalid)
+def _facts_invalid(request: HttpRequest, exc: FactsInvalid) -> HttpResponse:
+    return api.create_response(request, {"detail": "项目事实数据有误", "errors": exc.errors}, status=400)
 
 
 @api.exception_handler(NinjaValidationError)

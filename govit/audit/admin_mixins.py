@@ -20,7 +20,7 @@ def _fields(obj: models.Model) -> dict[str, Any]:
 class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def save_model(self, request: HttpRequest, obj: models.Model, form: Any, change: bool) -> None:
         with transaction.atomic():
-            before = _fields(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else None
+            before = _fields(type(obj)._default_manager.get(pk=obj.pk)) if change and obj.pk else None
             super().save_model(request, obj, form, change)
             audit_record(
                 actor=request.user,

@@ -22,7 +22,9 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "todo": project_todo_for_user(request.user)[:20],
             "mine": mine.order_by("-updated_at")[:10],
-            "notifications": Notification.objects.filter(recipient_id=request.user.pk, read_at__isnull=True)[:10],
+            "notifications": Notification.objects.filter(recipient_id=request.user.pk, read_at__isnull=True)[
+                :10
+            ],
             "can_create": bool(scope.unit_org_ids),
         },
     )

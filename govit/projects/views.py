@@ -218,7 +218,9 @@ def project_withdraw(request: HttpRequest, project_id: int) -> HttpResponse:
     project = _get_project(request, project_id)
     form = WithdrawForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "未能撤回：" + "；".join(str(e) for errs in form.errors.values() for e in errs))
+        messages.error(
+            request, "未能撤回：" + "；".join(str(e) for errs in form.errors.values() for e in errs)
+        )
         return redirect("project_detail", project_id=project.pk)
     try:
         services.declaration_withdraw(actor=request.user, project=project, reason=form.cleaned_data["reason"])

@@ -1,0 +1,1 @@
+"""Tests of the pure policy engine (no database, no Django settings)."""

@@ -1,0 +1,57 @@
+"""项目事实数据 — the one place a Project becomes the facts document the policy engine reads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from govit.accounts.choices import JurisdictionLevel, OrganisationKind
+from govit.policies.engine import Facts
+from govit.projects.choices import COST_HEADS, EARMARKS
+from govit.projects.models import Project
+
+_UNIT_LEVEL: dict[str, str] = {
+    JurisdictionLevel.PROVINCE: "province",
+    JurisdictionLevel.CITY: "city",
+    JurisdictionLevel.COUNTY: "county",
+}
+_UNIT_KIND: dict[str, str] = {
+    OrganisationKind.COMPETENT_BUREAU: "party_gov_organ",
+    OrganisationKind.CO_REVIEWER: "party_gov_organ",
+    OrganisationKind.DEPARTMENT: "party_gov_organ",
+    OrganisationKind.TOWN_STREET: "town_street",
+    OrganisationKind.PARK: "park",
+    OrganisationKind.STATE_ENTERPRISE: "soe",
+}
+_FUNDING = {
+    "fund_fiscal": "fiscal_local",
+    "fund_upper": "fiscal_upper_province",
+    "fund_bond": "special_bond",
+    "fund_self": "self_raised",
+    "fund_social": "social",
+    "fund_other": "other",
+}
+
+
+def project_facts(project: Project) -> Facts:
+    unit = project.lead_unit
+    data: dict[str, Any] = {
+        "name": project.name,
+        "summary": project.summary,
+        "plan_year": project.year,
+        "amounts": {code: project.cost(code) for code, _label in COST_HEADS + EARMARKS},
+        "funding": {target: int(getattr(project, source)) for source, target in _FUNDING.items()},
+        "nature": project.nature,
+        "procurement_category": project.procurement_category,
+        "secrecy": project.secrecy,
+        "unit_level": _UNIT_LEVEL.get(project.jurisdiction.level),
+        "unit_kind": _UNIT_KIND.get(unit.kind),
+        "buys_server_hardware": project.buys_server_hardware,
+        "buys_hardware": project.buys_server_hardware or project.cost_equipment > 0,
+        "deploys_on_gov_cloud": project.deploys_on_gov_cloud,
+        "has_data_catalog": project.has_data_catalog,
+        "cross_dept": project.co_units.exists(),
+        "dates": {"declared": timezone.localdate(project.submitted_at) if project.submitted_at else None},
+    }
+    return Facts.from_dict(data)
