@@ -18,6 +18,7 @@ from govit.core.errors import NotFoundError, ServiceError
 from govit.projects import permissions, services
 from govit.projects.forms import ProjectFilterForm, ProjectForm, WithdrawForm
 from govit.projects.models import COST_FIELDS, FUNDING_FIELDS, Project
+from govit.projects.policy import project_policy
 from govit.projects.selectors import (
     ProjectFilters,
     project_filter,
@@ -195,6 +196,7 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
             "submit_problems": services.declaration_check(project)
             if permissions.can_submit(request.user, project)
             else [],
+            "policy": project_policy(project),
         },
     )
 
