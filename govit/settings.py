@@ -5,6 +5,8 @@ DATABASE_URL         e.g. postgres://user:pass@host:5432/govit (default: SQLite 
 GOVIT_SECRET_KEY     required when GOVIT_DEBUG is off
 GOVIT_DEBUG          1 for development (default 0)
 GOVIT_ALLOWED_HOSTS  comma-separated host names
+GOVIT_MEDIA_ROOT     where uploaded materials are stored (default: GOVIT_DATA_DIR/media)
+GOVIT_UPLOAD_MAX_MB  largest accepted upload in MB (default 200)
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ INSTALLED_APPS = [
     "govit.accounts",
     "govit.policies",
     "govit.projects",
+    "govit.documents",
     "govit.portal",
 ]
 
@@ -153,6 +156,10 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("GOVIT_MEDIA_ROOT", DATA_DIR / "media"))
+# Largest upload accepted, in bytes (GOVIT_UPLOAD_MAX_MB, default 200 MB).
+GOVIT_UPLOAD_MAX_BYTES = int(os.environ.get("GOVIT_UPLOAD_MAX_MB", "200")) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

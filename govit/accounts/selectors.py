@@ -17,6 +17,7 @@ class UserScope:
     unit_org_ids: frozenset[int] = frozenset()
     overseen_jurisdiction_ids: frozenset[int] = frozenset()
     reviewer_org_ids: frozenset[int] = frozenset()
+    reviewer_jurisdiction_ids: frozenset[int] = frozenset()  # where the user acts for the competent bureau
     is_expert: bool = False
     role_orgs: tuple[tuple[str, int], ...] = field(default=())
 
@@ -41,11 +42,16 @@ def user_scope(user: Any) -> UserScope:
     if roots:
         for root in Jurisdiction.objects.filter(id__in=roots):
             overseen.update(root.descendants(include_self=True).values_list("id", flat=True))
+    reviewer_roots = {jur for role, _org, jur in assignments if role == Role.REVIEWER}
+    reviewing: set[int] = set()
+    for root in Jurisdiction.objects.filter(id__in=reviewer_roots) if reviewer_roots else []:
+        reviewing.update(root.descendants(include_self=True).values_list("id", flat=True))
     scope = UserScope(
         roles=frozenset(role for role, _o, _j in assignments),
         unit_org_ids=frozenset(org for role, org, _j in assignments if role in UNIT_ROLES),
         overseen_jurisdiction_ids=frozenset(overseen),
         reviewer_org_ids=frozenset(org for role, org, _j in assignments if role == Role.REVIEWER),
+        reviewer_jurisdiction_ids=frozenset(reviewing),
         is_expert=any(role == Role.EXPERT for role, _o, _j in assignments),
         role_orgs=tuple((role, org) for role, org, _j in assignments),
     )

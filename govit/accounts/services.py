@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import Group, Permission
@@ -65,17 +66,32 @@ def user_create(
     return user
 
 
-def notify_after_commit(*, jurisdiction_id: int, role: str, text: str, url: str = "") -> None:
-    """Once the transaction commits, tell every holder of ``role`` in the jurisdiction."""
+def notify_after_commit(
+    *,
+    text: str,
+    url: str = "",
+    jurisdiction_id: int | None = None,
+    role: str | None = None,
+    organisation_id: int | None = None,
+    user_ids: Iterable[int] = (),
+) -> None:
+    """Once the transaction commits, tell people: holders of ``role`` in the jurisdiction, everyone with a
+    role in ``organisation_id`` (optionally only ``role``), and/or the given users."""
+    direct = list(user_ids)
 
     def send() -> None:
-        recipients = (
-            RoleAssignment.objects.filter(role=role, organisation__jurisdiction_id=jurisdiction_id)
-            .values_list("user_id", flat=True)
-            .distinct()
-        )
+        recipients: set[int] = set(direct)
+        if jurisdiction_id is not None or organisation_id is not None:
+            query = RoleAssignment.objects.all()
+            if jurisdiction_id is not None:
+                query = query.filter(organisation__jurisdiction_id=jurisdiction_id)
+            if organisation_id is not None:
+                query = query.filter(organisation_id=organisation_id)
+            if role is not None:
+                query = query.filter(role=role)
+            recipients.update(query.values_list("user_id", flat=True).distinct())
         Notification.objects.bulk_create(
-            [Notification(recipient_id=user_id, text=text[:255], url=url) for user_id in recipients]
+            [Notification(recipient_id=user_id, text=text[:255], url=url) for user_id in sorted(recipients)]
         )
 
     transaction.on_commit(send)

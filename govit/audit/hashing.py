@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import IO, Any
 
 from cryptography.hazmat.primitives import hashes
 
@@ -13,6 +13,13 @@ GENESIS_HASH = "0" * 64
 def sm3_hex(data: bytes) -> str:
     digest = hashes.Hash(hashes.SM3())
     digest.update(data)
+    return digest.finalize().hex()
+
+
+def sm3_hex_stream(handle: IO[bytes], chunk: int = 1024 * 1024) -> str:
+    digest = hashes.Hash(hashes.SM3())
+    while block := handle.read(chunk):
+        digest.update(block)
     return digest.finalize().hex()
 
 

@@ -53,5 +53,13 @@ def project_facts(project: Project) -> Facts:
         "has_data_catalog": project.has_data_catalog,
         "cross_dept": project.co_units.exists(),
         "dates": {"declared": timezone.localdate(project.submitted_at) if project.submitted_at else None},
+        "overrides": {
+            o.rule_id: {
+                "by": o.decided_by.display_name or o.decided_by.username,
+                "justification": o.justification,
+                "date": timezone.localdate(o.decided_at),
+            }
+            for o in project.finding_overrides.filter(revoked_at__isnull=True).select_related("decided_by")
+        },
     }
     return Facts.from_dict(data)

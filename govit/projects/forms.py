@@ -192,6 +192,30 @@ class WithdrawForm(forms.Form):
     )
 
 
+class FindingOverrideForm(forms.Form):
+    justification = forms.CharField(
+        label="豁免理由",
+        min_length=10,
+        max_length=1000,
+        validators=[reject_markup],
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": "请填写豁免理由",
+            "min_length": "豁免理由不少于 %(limit_value)d 个字",
+            "max_length": "豁免理由不能超过 %(limit_value)d 个字",
+        },
+    )
+
+
+class OverrideRevokeForm(forms.Form):
+    reason = forms.CharField(
+        label="撤销理由",
+        max_length=500,
+        validators=[reject_markup],
+        error_messages={"required": "请填写撤销理由", "max_length": "撤销理由不能超过 %(limit_value)d 个字"},
+    )
+
+
 class ProjectFilterForm(forms.Form):
     status = forms.ChoiceField(label="状态", choices=[("", "全部状态"), *Status.choices], required=False)
     year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2100)

@@ -159,3 +159,47 @@ class ExpertAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.expert} → {self.project}"
+
+
+class FindingOverride(models.Model):
+    """原则性审查意见的豁免 — the competent bureau's reasoned decision to set a soft finding aside.
+
+    Rows are never deleted: a revocation sets ``revoked_at`` so the history of who decided what stays."""
+
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="finding_overrides"
+    )
+    rule_id = models.CharField("规则编号", max_length=80)
+    rule_message = models.CharField("审查意见", max_length=300)
+    cite = models.CharField("依据", max_length=300)
+    justification = models.TextField("豁免理由")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="决定人", on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField("决定时间")
+    pack_version = models.CharField("政策包版本", max_length=40, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="撤销人",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    revoke_reason = models.TextField("撤销理由", blank=True)
+
+    class Meta:
+        verbose_name = "审查意见豁免"
+        verbose_name_plural = "审查意见豁免"
+        ordering = ["decided_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "rule_id"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="uniq_active_finding_override",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.rule_id}"

@@ -27,3 +27,17 @@ def can_submit(user: Any, project: Project) -> bool:
 
 def can_withdraw(user: Any, project: Project) -> bool:
     return is_unit_member(user, project) and project.status == Status.SUBMITTED
+
+
+def is_competent_reviewer(user: Any, project: Project) -> bool:
+    """主管部门审核人 of the project's jurisdiction (or of a jurisdiction above it)."""
+    return project.jurisdiction_id in user_scope(user).reviewer_jurisdiction_ids
+
+
+def can_override_finding(user: Any, project: Project) -> bool:
+    return is_competent_reviewer(user, project) and project.status != Status.DRAFT
+
+
+def can_upload(user: Any, project: Project) -> bool:
+    """The unit's clerk or head, until the project is closed."""
+    return is_unit_member(user, project) and project.status not in {Status.TERMINATED, Status.NOT_SUPPORTED}

@@ -16,7 +16,8 @@ from govit.core import clock
 from govit.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from govit.projects import permissions
 from govit.projects.choices import Status
-from govit.projects.models import COST_FIELDS, FUNDING_FIELDS, Project, ProjectTransition
+from govit.projects.models import COST_FIELDS, FUNDING_FIELDS, FindingOverride, Project, ProjectTransition
+from govit.projects.policy import project_policy
 
 # Fields a construction unit may set on its declaration.
 EDITABLE_FIELDS = (
@@ -206,3 +207,83 @@ def declaration_withdraw(*, actor: Any, project: Project, reason: str) -> Projec
             after={"status": locked.status, "reason": reason},
         )
     return locked
+
+
+def finding_override_create(
+    *, actor: Any, project: Project, rule_id: str, justification: str
+) -> FindingOverride:
+    """豁免原则性审查意见 — the competent bureau sets a soft finding aside, giving its reason.
+
+    A hard finding (不得/一律) cannot be set aside; nor can a finding the project does not have now."""
+    justification = justification.strip()
+    if len(justification) < 10:
+        raise ServiceError("请填写豁免理由（不少于 10 个字），说明为何可以变通执行", field="justification")
+    if len(justification) > 1000:
+        raise ServiceError("豁免理由不能超过 1000 字", field="justification")
+    with transaction.atomic():
+        locked = _lock(project)
+        if not permissions.can_override_finding(actor, locked):
+            raise PermissionDeniedError("只有本级主管部门审核人可以豁免审查意见，且项目须已申报")
+        if locked.finding_overrides.filter(rule_id=rule_id, revoked_at__isnull=True).exists():
+            raise ConflictError("该审查意见已被豁免", field="rule_id")
+        policy = project_policy(locked)
+        if "error" in policy:
+            raise ServiceError(f"无法评估政策规则：{policy['error']}", field="rule_id")
+        finding = next(
+            (f for f in policy["findings"] if f["id"] == rule_id and f.get("status") == "active"), None
+        )
+        if finding is None:
+            raise ServiceError("该项目当前没有这条审查意见，无需豁免", field="rule_id")
+        cite = finding.get("cite") or {}
+        if finding.get("severity") != "soft":
+            raise ServiceError(
+                f"刚性规定不得豁免：{cite.get('article', '')}“{cite.get('quote', '')}”", field="rule_id"
+            )
+        override = FindingOverride.objects.create(
+            project=locked,
+            rule_id=rule_id,
+            rule_message=str(finding.get("message", ""))[:300],
+            cite=f"{cite.get('article', '')}：{cite.get('quote', '')}"[:300],
+            justification=justification,
+            decided_by=actor,
+            decided_at=clock.now(),
+            pack_version=str(policy["pack"].get("version", "")),
+        )
+        audit_record(
+            actor=actor,
+            action="finding.override",
+            target=locked,
+            after={"rule_id": rule_id, "justification": justification, "cite": override.cite},
+        )
+        notify_after_commit(
+            organisation_id=locked.lead_unit_id,
+            text=f"主管部门豁免了项目“{locked.name}”的审查意见：{override.rule_message}",
+            url=f"/projects/{locked.pk}/",
+        )
+    return override
+
+
+def finding_override_revoke(*, actor: Any, override: FindingOverride, reason: str) -> FindingOverride:
+    """撤销豁免 — the finding applies again; the decision stays on record."""
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError("请填写撤销理由", field="reason")
+    with transaction.atomic():
+        locked = _lock(override.project)
+        if not permissions.can_override_finding(actor, locked):
+            raise PermissionDeniedError("只有本级主管部门审核人可以撤销豁免")
+        row = FindingOverride.objects.select_for_update().get(pk=override.pk)
+        if row.revoked_at is not None:
+            raise ConflictError("该豁免已被撤销")
+        row.revoked_at = clock.now()
+        row.revoked_by = actor
+        row.revoke_reason = reason[:1000]
+        row.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+        audit_record(
+            actor=actor,
+            action="finding.override_revoke",
+            target=locked,
+            before={"rule_id": row.rule_id, "justification": row.justification},
+            after={"revoked": True, "reason": row.revoke_reason},
+        )
+    return row

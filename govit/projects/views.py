@@ -15,9 +15,17 @@ from govit.accounts.models import Organisation
 from govit.accounts.selectors import user_scope
 from govit.core import clock
 from govit.core.errors import NotFoundError, ServiceError
+from govit.documents.forms import AttachmentUploadForm
+from govit.documents.selectors import attachment_history, attachment_latest_by_code
 from govit.projects import permissions, services
-from govit.projects.forms import ProjectFilterForm, ProjectForm, WithdrawForm
-from govit.projects.models import COST_FIELDS, FUNDING_FIELDS, Project
+from govit.projects.forms import (
+    FindingOverrideForm,
+    OverrideRevokeForm,
+    ProjectFilterForm,
+    ProjectForm,
+    WithdrawForm,
+)
+from govit.projects.models import COST_FIELDS, FUNDING_FIELDS, FindingOverride, Project
 from govit.projects.policy import project_policy
 from govit.projects.selectors import (
     ProjectFilters,
@@ -178,10 +186,15 @@ def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
     )
 
 
+def _form_errors(form: Any) -> str:
+    return "；".join(str(e) for errs in form.errors.values() for e in errs)
+
+
 @login_required
 def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     project = _get_project(request, project_id)
     transitions = project.transitions.select_related("actor").order_by("created_at", "id")
+    overrides = project.finding_overrides.select_related("decided_by", "revoked_by")
     return render(
         request,
         "projects/project_detail.html",
@@ -192,13 +205,64 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
             "can_edit": permissions.can_edit(request.user, project),
             "can_submit": permissions.can_submit(request.user, project),
             "can_withdraw": permissions.can_withdraw(request.user, project),
+            "can_override": permissions.can_override_finding(request.user, project),
+            "can_upload": permissions.can_upload(request.user, project),
             "withdraw_form": WithdrawForm(),
             "submit_problems": services.declaration_check(project)
             if permissions.can_submit(request.user, project)
             else [],
             "policy": project_policy(project),
+            "active_overrides": {o.rule_id: o for o in overrides if o.revoked_at is None},
+            "override_history": [o for o in overrides if o.revoked_at is not None],
+            "latest_attachments": attachment_latest_by_code(project),
+            "attachments": attachment_history(project),
+            "upload_form": AttachmentUploadForm(),
         },
     )
+
+
+@login_required
+@require_POST
+def finding_override(request: HttpRequest, project_id: int, rule_id: str) -> HttpResponse:
+    project = _get_project(request, project_id)
+    form = FindingOverrideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "未能豁免：" + _form_errors(form))
+        return redirect("project_detail", project_id=project.pk)
+    try:
+        services.finding_override_create(
+            actor=request.user,
+            project=project,
+            rule_id=rule_id,
+            justification=form.cleaned_data["justification"],
+        )
+    except ServiceError as error:
+        messages.error(request, f"未能豁免：{error.message}")
+    else:
+        messages.success(request, "已豁免该原则性审查意见，理由已记录")
+    return redirect("project_detail", project_id=project.pk)
+
+
+@login_required
+@require_POST
+def finding_override_revoke(request: HttpRequest, project_id: int, override_id: int) -> HttpResponse:
+    project = _get_project(request, project_id)
+    override = FindingOverride.objects.filter(pk=override_id, project=project).first()
+    if override is None:
+        raise Http404("豁免记录不存在")
+    form = OverrideRevokeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "未能撤销豁免：" + _form_errors(form))
+        return redirect("project_detail", project_id=project.pk)
+    try:
+        services.finding_override_revoke(
+            actor=request.user, override=override, reason=form.cleaned_data["reason"]
+        )
+    except ServiceError as error:
+        messages.error(request, f"未能撤销豁免：{error.message}")
+    else:
+        messages.success(request, "已撤销豁免，该审查意见重新生效")
+    return redirect("project_detail", project_id=project.pk)
 
 
 @login_required

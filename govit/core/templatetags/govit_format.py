@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 from django import template
 from django.utils import timezone
@@ -33,3 +35,20 @@ def cn_datetime(value: dt.datetime | None) -> str:
         return "—"
     local = timezone.localtime(value) if timezone.is_aware(value) else value
     return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+
+
+@register.filter
+def lookup(mapping: Mapping[str, Any] | None, key: str) -> Any:
+    """``{{ mapping|lookup:key }}`` — a dict entry by a variable key (None when absent)."""
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def filesize(size: int | None) -> str:
+    if size is None:
+        return "—"
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"

@@ -45,6 +45,7 @@ class CompiledPack:
     gather: dict[str, Callable[[Sequence[Any]], tuple[Any, ...]]] = field(default_factory=dict)
     statics: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     due_cache: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+    threshold_ids: frozenset[str] = frozenset()
 
     @property
     def code(self) -> str:
@@ -272,4 +273,5 @@ def compile_pack(pack: Pack, file: str, files: list[str] | None = None) -> Compi
         findings=items["findings"],
         validations=items["validations"],
         deadlines=items["deadlines"],
+        threshold_ids=frozenset(it.rule.id for it in items["thresholds"]),
     )

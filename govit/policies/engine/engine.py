@@ -48,7 +48,7 @@ def _render_deadline(r: DeadlineResult) -> dict[str, Any]:
         "closing_date": closing.isoformat() if closing else None,
         "due": due.due.isoformat() if due else None,
         "assumed_weekdays": due.assumed_weekdays if due else False,
-        "note": due.note if due else "",
+        "calendar_note": due.note if due else "",
         "status": status,
     }
     if extra:
@@ -72,6 +72,7 @@ class Evaluation:
     deadline_results: list[DeadlineResult] = field(default_factory=list)
     disabled: list[str] = field(default_factory=list)
     errors: list[dict[str, str]] = field(default_factory=list)
+    threshold_ids: frozenset[str] = frozenset()  # every threshold of the pack, applicable or not
 
     # ------------------------------------------------------------ convenience accessors
     @property
@@ -97,9 +98,13 @@ class Evaluation:
         return "not_applicable"
 
     def threshold(self, rule_id: str) -> bool | None:
+        """Whether threshold ``rule_id`` is met; None when it does not apply to these facts (its ``when``
+        is false) or its measure is unknown. An id the pack does not have raises KeyError."""
         for t, _value, met in self.thresholds:
             if t["id"] == rule_id:
                 return met
+        if rule_id in self.threshold_ids:
+            return None
         raise KeyError(rule_id)
 
     @property
@@ -325,7 +330,19 @@ def evaluate(
 
     if status == "out_of_scope":
         return Evaluation(
-            pack.meta, on, status, matched, thresholds, [], [], [], [], [], sorted(disabled), errors
+            pack.meta,
+            on,
+            status,
+            matched,
+            thresholds,
+            [],
+            [],
+            [],
+            [],
+            [],
+            sorted(disabled),
+            errors,
+            pack.threshold_ids,
         )
 
     route = list(compress(statics["route"], gather["route"](res)))
@@ -379,4 +396,5 @@ def evaluate(
         deadlines,
         sorted(disabled) if disabled else [],
         errors,
+        pack.threshold_ids,
     )

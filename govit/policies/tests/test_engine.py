@@ -449,3 +449,54 @@ def test_evaluation_is_json_serialisable(madeup):
     } <= set(data)
     for item in data["route"] + data["findings"] + data["deadlines"] + data["thresholds"]:
         assert item["cite"]["article"] and item["catalogue"]
+
+
+# ------------------------------------------------------------------ notes and thresholds that do not apply
+
+
+def test_deadline_keeps_its_own_note_beside_the_calendar_note(tmp_path):
+    path = write_pack(
+        tmp_path,
+        """
+        deadlines:
+          - id: D-1
+            name: 合同备案
+            trigger: contract_signed
+            period: {kind: calendar_days, amount: 10}
+            consequence: 通报
+            text: 合同签订后十日内备案
+            note: 以合同落款日期为准
+            cite: {article: 第一条, quote: 测试}
+            catalogue: [X-TEST-1]
+        """,
+    )
+    # 2026-09-25 + 10 days = 10-05, inside the National Day holiday (10-01..10-07) → the next working day
+    d = evaluate(load_pack_file(path), {"dates": {"contract_signed": "2026-09-25"}}, on=D(2026, 9, 26)).deadline("D-1")
+    assert d is not None
+    assert d["note"] == "以合同落款日期为准"
+    assert d["due"] == "2026-10-08" and "顺延" in d["calendar_note"]
+
+
+def test_a_threshold_that_does_not_apply_reads_as_none_and_unknown_ids_raise(tmp_path):
+    path = write_pack(
+        tmp_path,
+        """
+        thresholds:
+          - id: T-1
+            name: classified_panel
+            literal: 涉密项目专家不少于3人
+            measure: counts.review_panel_size
+            op: ">="
+            value: 3
+            when: classified
+            consequence: 不满足则重新组织评审
+            cite: {article: 第一条, quote: 测试}
+            catalogue: [X-TEST-1]
+        """,
+    )
+    pack = load_pack_file(path)
+    assert evaluate(pack, {"counts": {"review_panel_size": 2}}, on=D(2026, 1, 5)).threshold("T-1") is None
+    classified = {"secrecy": "CLASSIFIED", "counts": {"review_panel_size": 2}}
+    assert evaluate(pack, classified, on=D(2026, 1, 5)).threshold("T-1") is False
+    with pytest.raises(KeyError):
+        evaluate(pack, {}, on=D(2026, 1, 5)).threshold("T-404")

@@ -1,0 +1,146 @@
+"""Materials: versioned uploads answering the pack's document requirements, typed by content, hashed with
+SM3, visible only to those who may see the project; the 适用规则 panel shows ✓/✗ per requirement."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from govit.audit.hashing import sm3_hex
+from govit.audit.models import AuditEvent
+from govit.core.errors import PermissionDeniedError, ServiceError
+from govit.documents import detect
+from govit.documents.models import Attachment
+from govit.documents.services import attachment_upload
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def docx_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document>共享清单</w:document>")
+    return buffer.getvalue()
+
+
+def bomb_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("zeros.bin", b"\0" * (20 * 1024 * 1024))
+    return buffer.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def upload(world, project, content: bytes, name: str, code: str = "data_sharing_list", who: str = "clerk"):
+    return attachment_upload(
+        actor=world["users"][who],
+        project=project,
+        requirement_code=code,
+        handle=io.BytesIO(content),
+        name=name,
+        size=len(content),
+    )
+
+
+def test_upload_keeps_versions_with_hash_type_and_audit(world, make_project):
+    project = make_project()
+    first = upload(world, project, PDF, "共享清单.pdf")
+    second = upload(world, project, docx_bytes(), "共享清单（修订）.docx")
+    assert (first.version, second.version) == (1, 2)
+    assert first.sm3 == sm3_hex(PDF) and first.content_type == "application/pdf"
+    assert second.extension == "docx" and second.requirement_name == "项目政务数据资源共享清单"
+    assert first.file.read() == PDF  # the earlier version stays
+    assert AuditEvent.objects.filter(action="attachment.upload").count() == 2
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"MZ\x90\x00" + b"\0" * 200, "方案.pdf", "不是允许的格式"),
+        (PDF, "方案.docx", "与实际内容（PDF）不符"),
+        (bomb_bytes(), "材料.zip", "压缩炸弹"),
+        (b"", "空.pdf", "文件为空"),
+    ],
+    ids=["exe renamed pdf", "pdf named docx", "zip bomb", "empty"],
+)
+def test_bad_files_are_refused_and_nothing_is_kept(world, make_project, settings, content, name, message):
+    project = make_project()
+    with pytest.raises(ServiceError, match=message):
+        upload(world, project, content, name)
+    assert not Attachment.objects.exists()
+    media = settings.MEDIA_ROOT
+    assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
+
+
+def test_size_limit(world, make_project, settings):
+    settings.GOVIT_UPLOAD_MAX_BYTES = len(PDF) - 1
+    with pytest.raises(ServiceError, match="文件过大"):
+        upload(world, make_project(), PDF, "方案.pdf")
+
+
+def test_unknown_requirement_and_outsiders_are_refused(world, make_project):
+    project = make_project()
+    with pytest.raises(ServiceError, match="没有这项材料要求"):
+        upload(world, project, PDF, "a.pdf", code="moon_landing_permit")
+    with pytest.raises(PermissionDeniedError):
+        upload(world, project, PDF, "a.pdf", who="outsider")
+    with pytest.raises(PermissionDeniedError):
+        upload(world, project, PDF, "a.pdf", who="reviewer")
+    assert not Attachment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("../../etc/passwd", "passwd"),
+        ("C:\\Users\\a\\方案.pdf", "方案.pdf"),
+        ('a<b>:"c".pdf', "a_b___c_.pdf"),
+        ("", "未命名"),
+    ],
+)
+def test_names_are_sanitised(raw, clean):
+    assert detect.filename_sanitise(raw) == clean
+
+
+def test_panel_ticks_provided_materials_and_download_respects_visibility(world, make_project, login):
+    project = make_project()
+    client = login(world["users"]["clerk"])
+    page = client.get(f"/projects/{project.pk}/").content.decode()
+    assert 'data-code="data_sharing_list"><span class="missing"' in page
+    response = client.post(
+        f"/projects/{project.pk}/attachments/",
+        {"requirement_code": "data_sharing_list", "file": SimpleUploadedFile("清单.pdf", PDF)},
+    )
+    assert response.status_code == 302
+    page = client.get(f"/projects/{project.pk}/").content.decode()
+    assert 'data-code="data_sharing_list"><span class="ok"' in page and "清单.pdf" in page
+    attachment = Attachment.objects.get()
+    download = client.get(f"/attachments/{attachment.pk}/download/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+    assert "attachment" in download["Content-Disposition"]
+    outsider = login(world["users"]["outsider"]).get(f"/attachments/{attachment.pk}/download/")
+    assert outsider.status_code == 404
+    assert AuditEvent.objects.filter(action="attachment.download_denied").exists()
+
+
+def test_a_bad_upload_through_the_page_shows_a_chinese_error(world, make_project, login):
+    project = make_project()
+    client = login(world["users"]["clerk"])
+    response = client.post(
+        f"/projects/{project.pk}/attachments/",
+        {
+            "requirement_code": "data_sharing_list",
+            "file": SimpleUploadedFile("清单.pdf", b"MZ" + b"\0" * 100),
+        },
+        follow=True,
+    )
+    assert "未能上传：文件内容不是允许的格式" in response.content.decode()
+    assert not Attachment.objects.exists()

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from govit.audit.services import audit_record
+from govit.core.errors import NotFoundError, ServiceError
+from govit.documents import selectors, services
+from govit.documents.forms import AttachmentUploadForm
+from govit.projects.selectors import project_get_for_user
+
+
+@login_required
+@require_POST
+def attachment_upload(request: HttpRequest, project_id: int) -> HttpResponse:
+    try:
+        project = project_get_for_user(user=request.user, project_id=project_id)
+    except NotFoundError as error:
+        raise Http404(error.message) from error
+    form = AttachmentUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(
+            request, "未能上传：" + "；".join(str(e) for errs in form.errors.values() for e in errs)
+        )
+        return redirect("project_detail", project_id=project.pk)
+    upload = form.cleaned_data["file"]
+    try:
+        attachment = services.attachment_upload(
+            actor=request.user,
+            project=project,
+            requirement_code=form.cleaned_data["requirement_code"],
+            handle=upload,
+            name=upload.name or "",
+            size=upload.size or 0,
+            note=form.cleaned_data["note"],
+        )
+    except ServiceError as error:
+        messages.error(request, f"未能上传：{error.message}")
+    else:
+        messages.success(request, f"已上传“{attachment.requirement_name}”第 {attachment.version} 版")
+    return redirect(f"/projects/{project.pk}/#materials")
+
+
+@login_required
+def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
+    try:
+        attachment = selectors.attachment_get_for_user(user=request.user, attachment_id=attachment_id)
+    except NotFoundError as error:
+        raise Http404(error.message) from error
+    audit_record(
+        actor=request.user,
+        action="attachment.download",
+        target=attachment.project,
+        after={"attachment_id": attachment.pk, "sm3": attachment.sm3},
+    )
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
