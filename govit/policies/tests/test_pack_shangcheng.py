@@ -10,20 +10,29 @@ from pathlib import Path
 
 import pytest
 
-from govit.policies.engine import Facts, evaluate, load_pack
+from govit.policies.tests import helpers
+from govit.policies.tests.helpers import (
+    ON,
+    D,
+    assert_catalogue_items_covered,
+    assert_catalogue_rows,
+    assert_finding_fires,
+    assert_recurring_after_acceptance,
+    assert_route_covers_stages,
+    assert_rules_cite,
+    finding,
+    id_range,
+    pack_fixture,
+    requires_catalogue,
+    threshold_entry,
+)
 
-D = dt.date
-ON = D(2026, 6, 1)
-CATALOGUE = Path("/work/shared/docs/rules-catalogue.md")
-
-
-@pytest.fixture(scope="module")
-def pack():
-    return load_pack("shangcheng")
+pack = pack_fixture("shangcheng")
 
 
 def ev_for(pack, on=ON, **facts):
-    ev = evaluate(pack, Facts.from_dict(facts), on=on)
+    """Evaluate, requiring the evaluation to report no errors."""
+    ev = helpers.ev_for(pack, on, **facts)
     assert ev.errors == []
     return ev
 
@@ -91,7 +100,7 @@ def test_th29_th30_th31_change_control(pack, post, internal, formal, redeclare):
 
 def test_th29_measure_value_exact_percent(pack):
     ev = ev_for(pack, **change(850_000))
-    t = next(x for x in ev.to_dict()["thresholds"] if x["id"] == "TH-29")
+    t = threshold_entry(ev, "TH-29")
     assert (t["measure_value"], t["unit"]) == (15, "%")
 
 
@@ -122,9 +131,8 @@ def test_th32_rj91_street_survey(pack, streets, ok):
     assert ev.threshold("TH-32") is ok
     assert ("RJ-91" in ev.finding_ids) is (not ok)
     assert "street_survey_reports" in ev.document_codes("ST-004-01")
-    f = ev.to_dict()["findings"]
     if not ok:
-        assert next(x for x in f if x["id"] == "RJ-91")["severity"] == "hard"
+        assert finding(ev, "RJ-91")["severity"] == "hard"
 
 
 def test_th32_not_applicable_without_street_reach(pack):
@@ -171,7 +179,7 @@ def test_th33_unknown_panel(pack):
 )
 def test_th34_trial_length(pack, ended, days, ok):
     ev = ev_for(pack, dates={"trial_run_started": D(2026, 3, 1), "trial_run_ended": ended})
-    t = next(x for x in ev.to_dict()["thresholds"] if x["id"] == "TH-34")
+    t = threshold_entry(ev, "TH-34")
     assert t["measure_value"] == days and t["met"] is ok
     assert ev.validation_status("TH-34-trial") == ("pass" if ok else "fail")
     assert ("TH-34-short" in ev.finding_ids) is (not ok)
@@ -179,11 +187,9 @@ def test_th34_trial_length(pack, ended, days, ok):
 
 def test_th34_day_count_across_month_and_year_ends(pack):
     ev = ev_for(pack, dates={"trial_run_started": D(2026, 12, 15), "trial_run_ended": D(2027, 1, 14)})
-    assert next(x for x in ev.to_dict()["thresholds"] if x["id"] == "TH-34")["measure_value"] == 30
+    assert threshold_entry(ev, "TH-34")["measure_value"] == 30
     ev = ev_for(pack, dates={"trial_run_started": D(2028, 2, 1), "trial_run_ended": D(2028, 3, 2)})
-    assert (
-        next(x for x in ev.to_dict()["thresholds"] if x["id"] == "TH-34")["measure_value"] == 30
-    )  # leap year
+    assert threshold_entry(ev, "TH-34")["measure_value"] == 30  # leap year
 
 
 @pytest.mark.parametrize(
@@ -256,7 +262,7 @@ def test_th35_security_budget(pack, security, ok):
     assert ev.threshold("TH-35") is ok
     assert ("RJ-107" in ev.finding_ids) is (not ok)
     if not ok:
-        f = next(x for x in ev.to_dict()["findings"] if x["id"] == "RJ-107")
+        f = finding(ev, "RJ-107")
         assert f["severity"] == "soft" and f["status"] == "active"
 
 
@@ -291,12 +297,7 @@ def test_th36_dl48_annual_mlps(pack, level, annual):
 
 
 def test_dl54_periodic_risk_assessment(pack):
-    assert ev_for(pack).deadline("DL-54")["status"] == "no_trigger"
-    assert ev_for(pack, dates={"final_acceptance": "2026-01-10"}).deadline("DL-54")["status"] == "recurring"
-    d = ev_for(pack, dates={"final_acceptance": "2026-01-10", "decommissioned": "2026-05-01"}).deadline(
-        "DL-54"
-    )
-    assert d["status"] == "ended"
+    assert_recurring_after_acceptance(ev_for, pack, "DL-54")
 
 
 # ------------------------------------------------------------------ TH-37 warranty (soft), contract clauses
@@ -353,7 +354,7 @@ def test_th38_rj105_stopped_within_two_years(pack, stopped, banned):
 
 def test_rj105_unauthorised_build(pack):
     ev = ev_for(pack, dates={"construction_started": "2026-03-01"})
-    f = next(x for x in ev.to_dict()["findings"] if x["id"] == "RJ-105-unauthorised")
+    f = finding(ev, "RJ-105-unauthorised")
     assert f["severity"] == "hard" and "BAN" in f["effects"]
     assert (
         "RJ-105-unauthorised"
@@ -643,10 +644,8 @@ FINDINGS = [
     ("rule_id", "fires", "quiet", "severity"), FINDINGS, ids=[f"{f[0]} {i}" for i, f in enumerate(FINDINGS)]
 )
 def test_findings(pack, rule_id, fires, quiet, severity):
-    ev = ev_for(pack, **fires)
-    f = next(x for x in ev.to_dict()["findings"] if x["id"] == rule_id)
-    assert f["severity"] == severity and f["cite"]["article"].startswith("¶") and f["catalogue"]
-    assert rule_id not in ev_for(pack, **quiet).finding_ids
+    f = assert_finding_fires(ev_for(pack, **fires), ev_for(pack, **quiet), rule_id)
+    assert f["severity"] == severity and f["cite"]["article"].startswith("¶")
 
 
 def test_rj101_hard_override_ignored(pack):
@@ -729,8 +728,7 @@ def test_upgrade_needs_performance_pass(pack):
 
 
 def test_route_has_all_15_stages(pack):
-    ids = {c for s in pack.pack.route for c in s.catalogue if c.startswith("ST-004-")}
-    assert ids == {f"ST-004-{i:02d}" for i in range(1, 16)}
+    assert_route_covers_stages(pack, "004", 15)
     ev = ev_for(pack)
     assert [s for s in ev.stage_ids if s.startswith("ST-004-")] == [
         "ST-004-01", "ST-004-02", "ST-004-03", "ST-004-04", "ST-004-05", "ST-004-06", "ST-004-07",
@@ -769,37 +767,27 @@ def test_declaration_and_review_documents(pack):
 # ------------------------------------------------------------------ coverage of the catalogue
 
 
+TH_004, DL_004 = id_range("TH", 29, 39), id_range("DL", 39, 54)
+
+
 def _catalogue_004_ids() -> set[str]:
-    ids = {f"TH-{i:02d}" for i in range(29, 40)} | {f"DL-{i:02d}" for i in range(39, 55)}
-    ids |= {f"RJ-{i:02d}" for i in range(85, 109)} | {"RJ-112", "RJ-113"}
-    ids |= {f"ST-004-{i:02d}" for i in range(1, 16)} | {f"OOS-SC4-{i}" for i in range(1, 7)}
+    ids = TH_004 | DL_004 | id_range("RJ", 85, 108) | {"RJ-112", "RJ-113"}
+    ids |= id_range("ST-004", 1, 15) | {f"OOS-SC4-{i}" for i in range(1, 7)}
     ids |= {"§7.5.1", "§7.5.2", "§7.5.3", "§7.5.4", "§7.5.5", "§7.5.6", "C-01"}
     return ids
 
 
 def test_every_004_catalogue_item_is_encoded_or_listed(pack):
-    covered = {c for _k, r in pack.pack.all_rules() for c in r.catalogue}
-    covered |= {n.catalogue for n in pack.pack.not_encodable}
-    missing = _catalogue_004_ids() - covered
-    assert not missing, missing
+    assert_catalogue_items_covered(pack, _catalogue_004_ids())
 
 
-@pytest.mark.skipif(not CATALOGUE.exists(), reason="shared catalogue not present")
+@requires_catalogue
 def test_catalogue_counts_for_004_match():
-    text = CATALOGUE.read_text(encoding="utf-8")
-    th = set(re.findall(r"^\| (TH-\d+) \| 004 \|", text, re.M))
-    dl = set(re.findall(r"^\| (DL-\d+) \| 004 \|", text, re.M))
-    assert th == {f"TH-{i:02d}" for i in range(29, 40)}
-    assert dl == {f"DL-{i:02d}" for i in range(39, 55)}
+    assert_catalogue_rows("004", th=TH_004, dl=DL_004)
 
 
 def test_every_rule_cites_and_ambiguities_exist(pack):
-    text = CATALOGUE.read_text(encoding="utf-8") if CATALOGUE.exists() else None
-    for _kind, rule in pack.pack.all_rules():
-        assert re.fullmatch(r"¶\d+", rule.cite.article), rule.id
-        assert rule.cite.quote and rule.catalogue, rule.id
-        if text and rule.ambiguity:
-            assert f"**{rule.ambiguity}**" in text, rule.ambiguity
+    assert_rules_cite(pack, article_pattern=r"¶\d+")
 
 
 SEED = Path("/work/shared/seeds/004_09ea1c35d5953860.txt")

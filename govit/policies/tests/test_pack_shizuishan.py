@@ -4,36 +4,36 @@ OOS-SZS-1..3, route and documents, and coverage of every 001 catalogue item."""
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from pathlib import Path
-
 import pytest
 
-from govit.policies.engine import Facts, evaluate, load_pack
+from govit.policies.engine import load_pack
+from govit.policies.tests import helpers
+from govit.policies.tests.helpers import (
+    ON,
+    D,
+    assert_catalogue_items_covered,
+    assert_catalogue_rows,
+    assert_finding_fires,
+    assert_recurring_after_acceptance,
+    assert_route_covers_stages,
+    assert_rules_cite,
+    catalogue_row_ids,
+    finding,
+    id_range,
+    pack_fixture,
+    requires_catalogue,
+    threshold_met,
+)
 
-D = dt.date
-ON = D(2026, 6, 1)
-CATALOGUE = Path("/work/shared/docs/rules-catalogue.md")
 FULL = {"engineering": 1_000_000}  # 工程费 ≥ 60万: full regime
 
-
-@pytest.fixture(scope="module")
-def pack():
-    return load_pack("shizuishan")
+pack = pack_fixture("shizuishan")
 
 
 def ev_for(pack, on=ON, **facts):
+    """Evaluate with the full regime's amounts unless the test gives its own."""
     facts.setdefault("amounts", FULL)
-    return evaluate(pack, Facts.from_dict(facts), on=on)
-
-
-def threshold_met(ev, rule_id: str) -> bool:
-    """A threshold whose `when` does not hold is not reported: treat as not met."""
-    try:
-        return bool(ev.threshold(rule_id))
-    except KeyError:
-        return False
+    return helpers.ev_for(pack, on, **facts)
 
 
 def test_meta_is_draft(pack):
@@ -85,7 +85,7 @@ def test_th07_total_vs_core(pack, other, light_total, gap):
     assert ev.scope_status == "filing_only"
     assert ("TH-07-gap" in ev.finding_ids) is gap
     if gap:
-        f = next(x for x in ev.to_dict()["findings"] if x["id"] == "TH-07-gap")
+        f = finding(ev, "TH-07-gap")
         assert f["severity"] == "soft" and f["effects"] == ["WARNING"]
 
 
@@ -414,13 +414,7 @@ def test_dl15_no_minimum_in_text(pack):
 
 
 def test_dl16_periodic_assessment(pack):
-    assert ev_for(pack).deadline("DL-16")["status"] == "no_trigger"
-    d = ev_for(pack, dates={"final_acceptance": D(2026, 1, 10)}).deadline("DL-16")
-    assert (d["status"], d["due"]) == ("recurring", None)
-    d = ev_for(pack, dates={"final_acceptance": D(2026, 1, 10), "decommissioned": D(2026, 5, 1)}).deadline(
-        "DL-16"
-    )
-    assert d["status"] == "ended"
+    assert_recurring_after_acceptance(ev_for, pack, "DL-16")
 
 
 # ------------------------------------------------------------------ findings (§5.2)
@@ -506,10 +500,8 @@ FINDINGS = [
     ("rule_id", "fires", "quiet"), FINDINGS, ids=[f"{f[0]} #{i}" for i, f in enumerate(FINDINGS)]
 )
 def test_findings(pack, rule_id, fires, quiet):
-    assert rule_id in ev_for(pack, **fires).finding_ids
-    assert rule_id not in ev_for(pack, **quiet).finding_ids
-    f = next(x for x in ev_for(pack, **fires).to_dict()["findings"] if x["id"] == rule_id)
-    assert f["cite"]["article"] and f["catalogue"] and f["effects"]
+    f = assert_finding_fires(ev_for(pack, **fires), ev_for(pack, **quiet), rule_id)
+    assert f["effects"]
 
 
 def test_rj_severity_and_effects(pack):
@@ -584,8 +576,7 @@ def test_scope(pack, facts, status):
 
 
 def test_route_has_all_12_stages(pack):
-    ids = {c for s in pack.pack.route for c in s.catalogue if c.startswith("ST-001-")}
-    assert ids == {f"ST-001-{i:02d}" for i in range(1, 13)}
+    assert_route_covers_stages(pack, "001", 12)
     ev = ev_for(pack, amounts={"engineering": 6_000_000}, nature="NEW")
     assert len({s["catalogue"][0] for s in ev.route}) == 12
 
@@ -681,42 +672,29 @@ def test_plan_period(pack, start, end, status):
 # ------------------------------------------------------------------ coverage of the catalogue
 
 
+TH_001, DL_001 = id_range("TH", 6, 13), id_range("DL", 9, 16)
+
+
 def _catalogue_001_ids() -> set[str]:
-    ids = {f"TH-{i:02d}" for i in range(6, 14)} | {f"DL-{i:02d}" for i in range(9, 17)}
-    ids |= {f"RJ-{i:02d}" for i in range(18, 37)} | {"RJ-109", "RJ-110"}
-    ids |= {f"ST-001-{i:02d}" for i in range(1, 13)} | {"OOS-SZS-1", "OOS-SZS-2", "OOS-SZS-3"}
+    ids = TH_001 | DL_001 | id_range("RJ", 18, 36) | {"RJ-109", "RJ-110"}
+    ids |= id_range("ST-001", 1, 12) | {"OOS-SZS-1", "OOS-SZS-2", "OOS-SZS-3"}
     ids |= {"§7.2.1", "§7.2.2", "§7.2.3", "§7.2.4", "§7.2.5"}
     return ids
 
 
 def test_every_001_catalogue_item_is_encoded_or_listed(pack):
-    covered = {c for _k, r in pack.pack.all_rules() for c in r.catalogue}
-    covered |= {n.catalogue for n in pack.pack.not_encodable}
-    missing = _catalogue_001_ids() - covered
-    assert not missing, missing
+    assert_catalogue_items_covered(pack, _catalogue_001_ids())
 
 
-@pytest.mark.skipif(not CATALOGUE.exists(), reason="shared catalogue not present")
+@requires_catalogue
 def test_catalogue_ids_for_001_match():
-    text = CATALOGUE.read_text(encoding="utf-8")
-    th = set(re.findall(r"^\| (TH-\d+) \| 001 \|", text, re.M))
-    dl = set(re.findall(r"^\| (DL-\d+) \| 001 \|", text, re.M))
-    section = text.split("### 5.2 石嘴山 (001)", 1)[1].split("### 5.3", 1)[0]
-    rj = set(re.findall(r"^\| (RJ-\d+) \|", section, re.M))
-    assert th == {f"TH-{i:02d}" for i in range(6, 14)}
-    assert dl == {f"DL-{i:02d}" for i in range(9, 17)}
-    assert rj == {f"RJ-{i:02d}" for i in range(18, 37)} | {"RJ-109", "RJ-110"}
+    assert_catalogue_rows("001", th=TH_001, dl=DL_001)
+    rj = catalogue_row_ids(r"RJ-\d+", section=("### 5.2 石嘴山 (001)", "### 5.3"))
+    assert rj == id_range("RJ", 18, 36) | {"RJ-109", "RJ-110"}
 
 
 def test_every_rule_cites_and_ambiguities_exist(pack):
-    text = CATALOGUE.read_text(encoding="utf-8") if CATALOGUE.exists() else None
-    for _kind, rule in pack.pack.all_rules():
-        assert rule.cite.article and rule.cite.quote, rule.id
-        assert rule.catalogue, rule.id
-        if rule.ambiguity:
-            assert rule.ambiguity.startswith("A-SZS-"), rule.id
-            if text:
-                assert f"**{rule.ambiguity}**" in text, rule.ambiguity
+    assert_rules_cite(pack, ambiguity_prefix="A-SZS-")
 
 
 def test_pack_lints_clean():

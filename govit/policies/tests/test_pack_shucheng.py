@@ -3,30 +3,27 @@ after), findings RJ-01..RJ-17, scope OOS-SCH-1/2, and coverage of every 000 cata
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 
-from govit.policies.engine import Facts, evaluate, load_pack
+from govit.policies.engine import Facts
+from govit.policies.tests.helpers import (
+    D,
+    amounts,
+    assert_catalogue_items_covered,
+    assert_catalogue_rows,
+    assert_finding_fires,
+    assert_recurring_after_acceptance,
+    assert_route_covers_stages,
+    assert_rules_cite,
+    ev_for,
+    id_range,
+    pack_fixture,
+    requires_catalogue,
+)
 
-D = dt.date
-ON = D(2026, 6, 1)
-CATALOGUE = Path("/work/shared/docs/rules-catalogue.md")
-
-
-@pytest.fixture(scope="module")
-def pack():
-    return load_pack("shucheng")
-
-
-def ev_for(pack, on=ON, **facts):
-    return evaluate(pack, Facts.from_dict(facts), on=on)
-
-
-def amounts(total: int) -> dict[str, int]:
-    return {"software": total}
+pack = pack_fixture("shucheng")
 
 
 # ------------------------------------------------------------------ thresholds
@@ -214,13 +211,7 @@ def test_dl04_not_applicable_when_accepted_in_time(pack):
     "rule_id", ["DL-05", "DL-07"], ids=["DL-05 annual O&M filing", "DL-07 periodic assessment"]
 )
 def test_dl05_dl07_recurring(pack, rule_id):
-    assert ev_for(pack).deadline(rule_id)["status"] == "no_trigger"
-    d = ev_for(pack, dates={"final_acceptance": D(2026, 1, 10)}).deadline(rule_id)
-    assert (d["status"], d["due"]) == ("recurring", None)
-    d = ev_for(pack, dates={"final_acceptance": D(2026, 1, 10), "decommissioned": D(2026, 5, 1)}).deadline(
-        rule_id
-    )
-    assert d["status"] == "ended"
+    assert_recurring_after_acceptance(ev_for, pack, rule_id)
 
 
 @pytest.mark.parametrize(
@@ -318,10 +309,7 @@ FINDINGS = [
 
 @pytest.mark.parametrize(("rule_id", "fires", "quiet"), FINDINGS, ids=[f[0] for f in FINDINGS])
 def test_findings(pack, rule_id, fires, quiet):
-    assert rule_id in ev_for(pack, **fires).finding_ids
-    assert rule_id not in ev_for(pack, **quiet).finding_ids
-    f = next(x for x in ev_for(pack, **fires).to_dict()["findings"] if x["id"] == rule_id)
-    assert f["cite"]["article"] and f["catalogue"]
+    assert_finding_fires(ev_for(pack, **fires), ev_for(pack, **quiet), rule_id)
 
 
 def test_rj_soft_vs_hard(pack):
@@ -382,8 +370,7 @@ def test_oos_sch2_classified_exempt_from_article_11(pack):
 
 
 def test_route_has_all_13_stages(pack):
-    ids = {c for s in pack.pack.route for c in s.catalogue if c.startswith("ST-000-")}
-    assert ids == {f"ST-000-{i:02d}" for i in range(1, 14)}
+    assert_route_covers_stages(pack, "000", 13)
     ev = ev_for(pack, amounts=amounts(2_000_000))
     assert len(ev.route) == 13  # one of the two ST-000-03 variants
 
@@ -426,33 +413,23 @@ def test_funding_sum(pack, fiscal, status):
 # ------------------------------------------------------------------ coverage of the catalogue
 
 
+TH_000, DL_000 = id_range("TH", 1, 5), id_range("DL", 1, 8)
+
+
 def _catalogue_000_ids() -> set[str]:
-    ids = {f"TH-{i:02d}" for i in range(1, 6)} | {f"DL-{i:02d}" for i in range(1, 9)}
-    ids |= {f"RJ-{i:02d}" for i in range(1, 18)} | {f"ST-000-{i:02d}" for i in range(1, 14)}
+    ids = TH_000 | DL_000 | id_range("RJ", 1, 17) | id_range("ST-000", 1, 13)
     ids |= {"OOS-SCH-1", "OOS-SCH-2"}
     return ids
 
 
 def test_every_000_catalogue_item_is_encoded_or_listed(pack):
-    covered = {c for _k, r in pack.pack.all_rules() for c in r.catalogue}
-    covered |= {n.catalogue for n in pack.pack.not_encodable}
-    missing = _catalogue_000_ids() - covered
-    assert not missing, missing
+    assert_catalogue_items_covered(pack, _catalogue_000_ids())
 
 
-@pytest.mark.skipif(not CATALOGUE.exists(), reason="shared catalogue not present")
+@requires_catalogue
 def test_catalogue_counts_for_000_match():
-    text = CATALOGUE.read_text(encoding="utf-8")
-    th = set(re.findall(r"^\| (TH-\d+) \| 000 \|", text, re.M))
-    dl = set(re.findall(r"^\| (DL-\d+) \| 000 \|", text, re.M))
-    assert th == {f"TH-{i:02d}" for i in range(1, 6)}
-    assert dl == {f"DL-{i:02d}" for i in range(1, 9)}
+    assert_catalogue_rows("000", th=TH_000, dl=DL_000)
 
 
 def test_every_rule_cites_and_ambiguities_exist(pack):
-    text = CATALOGUE.read_text(encoding="utf-8") if CATALOGUE.exists() else None
-    for _kind, rule in pack.pack.all_rules():
-        assert rule.cite.article and rule.cite.quote, rule.id
-        assert rule.catalogue, rule.id
-        if text and rule.ambiguity:
-            assert f"**{rule.ambiguity}**" in text, rule.ambiguity
+    assert_rules_cite(pack)

@@ -4,40 +4,33 @@ catalogue item (encoded or listed under ``not_encodable``)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from pathlib import Path
-
 import pytest
 
-from govit.policies.engine import Facts, evaluate, load_pack
+from govit.policies.tests.helpers import (
+    D,
+    amounts,
+    assert_catalogue_items_covered,
+    assert_catalogue_rows,
+    assert_finding_fires,
+    assert_recurring_after_acceptance,
+    assert_route_covers_stages,
+    assert_rules_cite,
+    catalogue_row_ids,
+    ev_for,
+    finding,
+    id_range,
+    pack_fixture,
+    requires_catalogue,
+)
 
-D = dt.date
-ON = D(2026, 6, 1)
-CATALOGUE = Path("/work/shared/docs/rules-catalogue.md")
 W50, W200, W500, W1000 = 500_000, 2_000_000, 5_000_000, 10_000_000
 
-
-@pytest.fixture(scope="module")
-def pack():
-    return load_pack("zhanggong")
-
-
-def ev_for(pack, on=ON, **facts):
-    return evaluate(pack, Facts.from_dict(facts), on=on)
+pack = pack_fixture("zhanggong")
 
 
 def project(total: int, om: int = 0, **extra):
     """A fully funded (区本级财政) project of ``total`` 元, ``om`` of which is O&M."""
-    return {"amounts": {"software": total - om, "om": om}, "funding": {"fiscal_local": total}, **extra}
-
-
-def thr(ev, rule_id):
-    """Threshold result, or None when the threshold does not apply (its ``when`` is false)."""
-    try:
-        return ev.threshold(rule_id)
-    except KeyError:
-        return None
+    return {"amounts": amounts(total, om), "funding": {"fiscal_local": total}, **extra}
 
 
 # ------------------------------------------------------------------ 50万 band (TH-14/15/16, A-ZG-08/09)
@@ -53,7 +46,7 @@ def test_th14_th15_th16_50wan(pack, total, small):
     assert ev.scope_status == "in_scope"
     assert ev.threshold("TH-14") is small
     assert ev.threshold("TH-16") is (not small)
-    assert thr(ev, "TH-15") is (not small)
+    assert ev.threshold("TH-15") is (not small)
     stages = set(ev.stage_ids)
     # <50万: self-implement + 备案; >=50万: 论证评估 → 联合会审 → 专班 → 审批
     assert ("ST-002-05-filing" in stages) is small
@@ -80,7 +73,7 @@ def test_th15_to_th20_200wan(pack, total, big):
     ev = ev_for(pack, **project(total))
     for rid in ("TH-17", "TH-18", "TH-19", "TH-20"):
         assert ev.threshold(rid) is big, rid
-    assert thr(ev, "TH-15") is (True if not big else None)  # TH-15 band ends below 200万
+    assert ev.threshold("TH-15") is (True if not big else None)  # TH-15 band ends below 200万
     assert ev.threshold("TH-16") is True
     stages = set(ev.stage_ids)
     assert ("ST-002-06-city" in stages) is big  # escalation to 市政务服务和数据管理局
@@ -126,7 +119,7 @@ def test_th15_to_th20_200wan(pack, total, big):
 def test_th22_500wan_excluding_om(pack, total, om, scale, met):
     ev = ev_for(pack, **project(total, om, scale_category=scale))
     assert ev.threshold("TH-22") is met
-    assert thr(ev, "TH-21") is None  # not 基础设施/集成类
+    assert ev.threshold("TH-21") is None  # not 基础设施/集成类
     stages = set(ev.stage_ids)
     assert ("ST-002-01-prov" in stages) is met
     assert ("ST-002-09-prov" in stages) is met  # TH-23 限额以上 → 省级论证评估和联合会审
@@ -156,7 +149,7 @@ def test_th22_500wan_excluding_om(pack, total, om, scale, met):
 def test_th21_1000wan(pack, total, om, scale, met):
     ev = ev_for(pack, **project(total, om, scale_category=scale))
     assert ev.threshold("TH-21") is met
-    assert thr(ev, "TH-22") is None  # 500万 tier is for 其他类别 only
+    assert ev.threshold("TH-22") is None  # 500万 tier is for 其他类别 only
     assert ("ST-002-01-prov" in ev.stage_ids) is met
     assert ("ST-002-09-prov" in ev.stage_ids) is met
     prov = next((s for s in ev.route if s["id"] == "ST-002-01-prov"), None)
@@ -195,7 +188,7 @@ def test_th24_secrecy_experts(pack, experts, met, finding, validation):
 
 def test_th24_not_for_non_classified(pack):
     ev = ev_for(pack, **project(W50, counts={"secrecy_experts_on_panel": 0}))
-    assert thr(ev, "TH-24") is None and "RJ-51" not in ev.finding_ids
+    assert ev.threshold("TH-24") is None and "RJ-51" not in ev.finding_ids
 
 
 # ------------------------------------------------------------------ fixed annual deadlines
@@ -271,9 +264,9 @@ def test_dl22_not_started(pack, on, status, recover):
     d = ev.deadline("DL-22")
     assert (d["due"], d["status"]) == ("2026-09-30", status)
     assert ("RJ-52" in ev.finding_ids) is recover
-    f = [x for x in ev.to_dict()["findings"] if x["id"] == "RJ-52"]
     if recover:
-        assert f[0]["severity"] == "soft" and f[0]["effects"] == ["RECOVER"]
+        f = finding(ev, "RJ-52")
+        assert f["severity"] == "soft" and f["effects"] == ["RECOVER"]
 
 
 def test_dl22_force_majeure_and_override(pack):
@@ -390,13 +383,7 @@ def test_dl24_failed_acceptance_requires_rectification(pack):
 
 
 def test_dl27_periodic_security_assessment(pack):
-    assert ev_for(pack).deadline("DL-27")["status"] == "no_trigger"
-    d = ev_for(pack, dates={"final_acceptance": D(2026, 1, 10)}).deadline("DL-27")
-    assert (d["status"], d["due"]) == ("recurring", None)
-    d = ev_for(pack, dates={"final_acceptance": D(2026, 1, 10), "decommissioned": D(2026, 5, 1)}).deadline(
-        "DL-27"
-    )
-    assert d["status"] == "ended"
+    assert_recurring_after_acceptance(ev_for, pack, "DL-27")
 
 
 @pytest.mark.parametrize(
@@ -560,10 +547,7 @@ FINDINGS = [
 
 @pytest.mark.parametrize(("rule_id", "fires", "quiet"), FINDINGS, ids=[f[0] for f in FINDINGS])
 def test_findings(pack, rule_id, fires, quiet):
-    assert rule_id in ev_for(pack, **fires).finding_ids
-    assert rule_id not in ev_for(pack, **quiet).finding_ids
-    f = next(x for x in ev_for(pack, **fires).to_dict()["findings"] if x["id"] == rule_id)
-    assert f["cite"]["article"] and f["catalogue"]
+    assert_finding_fires(ev_for(pack, **fires), ev_for(pack, **quiet), rule_id)
 
 
 EFFECTS = {
@@ -680,17 +664,18 @@ def test_funding_sum(pack, fiscal, status):
 
 
 def test_route_has_all_15_stages(pack):
-    ids = {c for s in pack.pack.route for c in s.catalogue if c.startswith("ST-002-")}
-    assert ids == {f"ST-002-{i:02d}" for i in range(1, 16)}
+    assert_route_covers_stages(pack, "002", 15)
 
 
 # ------------------------------------------------------------------ coverage of the catalogue
 
 
+TH_002, DL_002 = id_range("TH", 14, 24), id_range("DL", 17, 28)
+
+
 def _catalogue_002_ids() -> set[str]:
-    ids = {f"TH-{i:02d}" for i in range(14, 25)} | {f"DL-{i:02d}" for i in range(17, 29)}
-    ids |= {f"RJ-{i:02d}" for i in range(37, 66)} | {"RJ-111"}
-    ids |= {f"ST-002-{i:02d}" for i in range(1, 16)}
+    ids = TH_002 | DL_002 | id_range("RJ", 37, 65) | {"RJ-111"}
+    ids |= id_range("ST-002", 1, 15)
     ids |= {"OOS-ZG-1", "OOS-ZG-2.1", "OOS-ZG-2.2", "OOS-ZG-2.3", "OOS-ZG-3.1", "OOS-ZG-3.2"}
     ids |= {"OOS-ZG-4.1", "OOS-ZG-4.2", "OOS-ZG-5.1", "OOS-ZG-5.2", "OOS-ZG-5.3", "OOS-ZG-6"}
     ids |= {
@@ -710,28 +695,15 @@ def _catalogue_002_ids() -> set[str]:
 
 
 def test_every_002_catalogue_item_is_encoded_or_listed(pack):
-    covered = {c for _k, r in pack.pack.all_rules() for c in r.catalogue}
-    covered |= {n.catalogue for n in pack.pack.not_encodable}
-    missing = _catalogue_002_ids() - covered
-    assert not missing, missing
+    assert_catalogue_items_covered(pack, _catalogue_002_ids())
 
 
-@pytest.mark.skipif(not CATALOGUE.exists(), reason="shared catalogue not present")
+@requires_catalogue
 def test_catalogue_ids_for_002_match():
-    text = CATALOGUE.read_text(encoding="utf-8")
-    th = set(re.findall(r"^\| (TH-\d+) \| 002 \|", text, re.M))
-    dl = set(re.findall(r"^\| (DL-\d+) \| 002 \|", text, re.M))
-    oos = set(re.findall(r"^\| (OOS-ZG-[0-9.]+) \|", text, re.M))
-    assert th == {f"TH-{i:02d}" for i in range(14, 25)}
-    assert dl == {f"DL-{i:02d}" for i in range(17, 29)}
-    assert oos <= _catalogue_002_ids()
+    assert_catalogue_rows("002", th=TH_002, dl=DL_002)
+    assert catalogue_row_ids(r"OOS-ZG-[0-9.]+") <= _catalogue_002_ids()
 
 
 def test_every_rule_cites_and_ambiguities_exist(pack):
-    text = CATALOGUE.read_text(encoding="utf-8") if CATALOGUE.exists() else None
-    for _kind, rule in pack.pack.all_rules():
-        assert rule.cite.article and rule.cite.quote, rule.id
-        assert rule.catalogue, rule.id
-        if text and rule.ambiguity:
-            assert f"**{rule.ambiguity}**" in text, rule.ambiguity
+    assert_rules_cite(pack)
     assert pack.pack.meta.catalogue_code == "002"
