@@ -269,6 +269,9 @@ class StageRule(_Rule):
     escalation: EscalationLevel = "local"
     when: Expr | None = None
     outcomes: list[Outcome] = Field(default_factory=list)
+    grants_approval: bool = Field(
+        default=False, description="立项: a positive decision at this stage approves the project"
+    )
 
 
 class DocumentRule(_Rule):

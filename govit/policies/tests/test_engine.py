@@ -471,7 +471,9 @@ def test_deadline_keeps_its_own_note_beside_the_calendar_note(tmp_path):
         """,
     )
     # 2026-09-25 + 10 days = 10-05, inside the National Day holiday (10-01..10-07) → the next working day
-    d = evaluate(load_pack_file(path), {"dates": {"contract_signed": "2026-09-25"}}, on=D(2026, 9, 26)).deadline("D-1")
+    d = evaluate(
+        load_pack_file(path), {"dates": {"contract_signed": "2026-09-25"}}, on=D(2026, 9, 26)
+    ).deadline("D-1")
     assert d is not None
     assert d["note"] == "以合同落款日期为准"
     assert d["due"] == "2026-10-08" and "顺延" in d["calendar_note"]
