@@ -7,7 +7,7 @@ from typing import Any
 from django.utils import timezone
 
 from govit.accounts.choices import JurisdictionLevel, OrganisationKind
-from govit.policies.engine import Facts
+from govit.policies.engine import Facts, PackError, load_pack
 from govit.projects.choices import COST_HEADS, EARMARKS
 from govit.projects.models import Project
 
@@ -34,6 +34,14 @@ _FUNDING = {
 }
 
 
+def _unit_level(project: Project) -> str | None:
+    """县 and 区 share a level in the jurisdiction tree; the facts tell them apart (上城 ¶5 covers 区本级)."""
+    jurisdiction = project.jurisdiction
+    if jurisdiction.level == JurisdictionLevel.COUNTY and jurisdiction.name.endswith("区"):
+        return "district"
+    return _UNIT_LEVEL.get(jurisdiction.level)
+
+
 def project_facts(project: Project) -> Facts:
     unit = project.lead_unit
     data: dict[str, Any] = {
@@ -45,7 +53,7 @@ def project_facts(project: Project) -> Facts:
         "nature": project.nature,
         "procurement_category": project.procurement_category,
         "secrecy": project.secrecy,
-        "unit_level": _UNIT_LEVEL.get(project.jurisdiction.level),
+        "unit_level": _unit_level(project),
         "unit_kind": _UNIT_KIND.get(unit.kind),
         "buys_server_hardware": project.buys_server_hardware,
         "buys_hardware": project.buys_server_hardware or project.cost_equipment > 0,
@@ -62,4 +70,23 @@ def project_facts(project: Project) -> Facts:
             for o in project.finding_overrides.filter(revoked_at__isnull=True).select_related("decided_by")
         },
     }
+    if project.pack_code and project.pk:
+        data.update(_document_facts(project))
     return Facts.from_dict(data)
+
+
+def _document_facts(project: Project) -> dict[str, bool]:
+    """Facts a pack says an uploaded document establishes (e.g. 政务数据资源共享清单 → has_data_catalog)."""
+    try:
+        pack = load_pack(project.pack_code).pack
+    except PackError:
+        return {}
+    wanted = {d.code: d.fact for d in pack.documents if d.fact}
+    if not wanted:
+        return {}
+    given = set(
+        project.attachments.filter(requirement_code__in=list(wanted)).values_list(
+            "requirement_code", flat=True
+        )
+    )
+    return {wanted[code]: True for code in given}

@@ -26,7 +26,7 @@ def can_submit(user: Any, project: Project) -> bool:
 
 
 def can_withdraw(user: Any, project: Project) -> bool:
-    return is_unit_member(user, project) and project.status == Status.SUBMITTED
+    return is_unit_member(user, project) and project.status in {Status.SUBMITTED, Status.IN_REVIEW}
 
 
 def is_competent_reviewer(user: Any, project: Project) -> bool:

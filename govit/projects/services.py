@@ -14,6 +14,7 @@ from govit.accounts.services import notify_after_commit
 from govit.audit.services import audit_record
 from govit.core import clock
 from govit.core.errors import ConflictError, PermissionDeniedError, ServiceError
+from govit.policies.engine import load_pack
 from govit.projects import permissions
 from govit.projects.choices import Status
 from govit.projects.models import COST_FIELDS, FUNDING_FIELDS, FindingOverride, Project, ProjectTransition
@@ -165,10 +166,22 @@ def declaration_submit(*, actor: Any, project: Project) -> Project:
             field = problems[0][0]
             raise ServiceError("；".join(message for _f, message in problems), field=field)
         from_status = locked.status
-        _transition(project=locked, to_status=Status.SUBMITTED, actor=actor, reason="提交申报")
+        resubmit = from_status == Status.RETURNED
+        if locked.pack_code:
+            locked.pack_version = load_pack(
+                locked.pack_code
+            ).pack.meta.version  # the rules this round is judged by
+        _transition(
+            project=locked,
+            to_status=Status.SUBMITTED,
+            actor=actor,
+            reason="修改后重新提交申报" if resubmit else "提交申报",
+        )
         locked.submitted_at = clock.now()
         locked.version += 1
-        locked.save(update_fields=["status", "current_stage", "submitted_at", "version", "updated_at"])
+        locked.save(
+            update_fields=["status", "current_stage", "submitted_at", "version", "pack_version", "updated_at"]
+        )
         audit_record(
             actor=actor,
             action="declaration.submit",
@@ -196,6 +209,7 @@ def declaration_withdraw(*, actor: Any, project: Project, reason: str) -> Projec
         locked = _lock(project)
         if not permissions.can_withdraw(actor, locked):
             raise PermissionDeniedError("当前状态下您不能撤回该项目")
+        from_status = locked.status
         _transition(project=locked, to_status=Status.DRAFT, actor=actor, reason=f"撤回申报：{reason}")
         locked.version += 1
         locked.save(update_fields=["status", "current_stage", "version", "updated_at"])
@@ -203,7 +217,7 @@ def declaration_withdraw(*, actor: Any, project: Project, reason: str) -> Projec
             actor=actor,
             action="declaration.withdraw",
             target=locked,
-            before={"status": Status.SUBMITTED},
+            before={"status": from_status},
             after={"status": locked.status, "reason": reason},
         )
     return locked

@@ -33,6 +33,7 @@ from govit.projects.selectors import (
     project_get_for_user,
     project_list_for_user,
 )
+from govit.workflow.selectors import workflow_panel_context
 
 CO_UNIT_KINDS = [
     OrganisationKind.DEPARTMENT,
@@ -195,6 +196,7 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     project = _get_project(request, project_id)
     transitions = project.transitions.select_related("actor").order_by("created_at", "id")
     overrides = project.finding_overrides.select_related("decided_by", "revoked_by")
+    policy = project_policy(project)
     return render(
         request,
         "projects/project_detail.html",
@@ -211,7 +213,8 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
             "submit_problems": services.declaration_check(project)
             if permissions.can_submit(request.user, project)
             else [],
-            "policy": project_policy(project),
+            "policy": policy,
+            **workflow_panel_context(request.user, project, policy),
             "active_overrides": {o.rule_id: o for o in overrides if o.revoked_at is None},
             "override_history": [o for o in overrides if o.revoked_at is not None],
             "latest_attachments": attachment_latest_by_code(project),

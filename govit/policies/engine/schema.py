@@ -152,6 +152,9 @@ EffectCode = Literal[
 ]
 EFFECT_CODES: tuple[str, ...] = EffectCode.__args__  # type: ignore[attr-defined]
 
+# Boolean facts that are established by providing a document (the upload is the evidence).
+DocumentFact = Literal["has_data_catalog", "has_security_solution", "has_supervision_contract"]
+
 EscalationLevel = Literal["unit", "local", "city", "province", "region", "national"]
 Severity = Literal["hard", "soft"]
 
@@ -282,6 +285,9 @@ class DocumentRule(_Rule):
     required: bool = True
     by: list[CanonicalRole] = Field(default_factory=list)
     items: list[str] = Field(default_factory=list, description="mandatory content / checklist")
+    fact: DocumentFact | None = Field(
+        default=None, description="boolean fact that an uploaded file for this requirement establishes"
+    )
 
 
 class FindingRule(_Rule):

@@ -515,11 +515,45 @@ def test_scope(pack, facts, status):
         assert len(ev.route) == 12
 
 
-def test_oos_jx3_civil_works_approvals_only_for_new_civil_works(pack):
-    assert "civil_works_approvals" not in ev_for(pack).document_codes()
-    ev = ev_for(pack, oos_category="CIVIL_WORKS")
-    assert ev.scope_status == "in_scope"
-    assert "civil_works_approvals" in ev.document_codes("ST-003-04")
+@pytest.mark.parametrize(
+    ("facts", "required"),
+    [
+        ({}, False),
+        ({"nature": "NEW", "amounts": {"software": 50_000_000}}, False),
+        ({"nature": "NEW", "functional_types": ["EGOV_INFRA"]}, False),
+        ({"oos_category": "SMART_BUILDING"}, False),
+        ({"oos_category": "CIVIL_WORKS"}, True),
+        ({"oos_category": "CIVIL_WORKS", "amounts": {"software": 1}}, True),
+    ],
+    ids=[
+        "OOS-JX-3 ordinary project: no 节能/选址/用地/环评",
+        "OOS-JX-3 5000万 new project still exempt",
+        "OOS-JX-3 new 政务云/机房 infrastructure still exempt",
+        "OOS-JX-3 楼宇智能化 is not 土建",
+        "OOS-JX-3 新建土建工程 needs the approvals",
+        "OOS-JX-3 土建 regardless of amount",
+    ],
+)
+def test_oos_jx3_civil_works_approvals_only_for_new_civil_works(pack, facts, required):
+    """OOS-JX-3 (第二十条) is a procedure exclusion, not a scope exclusion: the project stays in scope and
+    the 节能评估、规划选址、用地预审、环境影响评价 approvals are asked for only when new 土建工程 is involved."""
+    ev = ev_for(pack, **facts)
+    assert ev.scope_status == "in_scope" and len(ev.route) == 12
+    assert ev.scope_matched == []
+    docs = [d for d in ev.documents if d["code"] == "civil_works_approvals"]
+    assert bool(docs) is required
+    if required:
+        (doc,) = docs
+        assert doc["stage"] == "ST-003-04" and doc["required"] is True
+        assert doc["cite"]["article"] == "第二十条" and "OOS-JX-3" in doc["catalogue"]
+        for approval in ("节能评估", "规划选址", "用地预审", "环境影响评价"):
+            assert approval in doc["name"], approval
+
+
+def test_oos_jx3_high_energy_projects_are_an_explained_gap(pack):
+    """OOS-JX-3: 高耗能项目 has no fact, so the pack lists the item under not_encodable as well."""
+    reasons = [n.reason for n in pack.pack.not_encodable if n.catalogue == "OOS-JX-3"]
+    assert len(reasons) == 1 and "高耗能" in reasons[0]
 
 
 # ------------------------------------------------------------------ route, documents, forms
@@ -556,6 +590,106 @@ def test_documents_review_packages_7_4_2(pack):
     )
     assert "joint_overall_plan" in ev_for(pack, cross_dept=True).document_codes("ST-003-01")
     assert "joint_overall_plan" not in ev.document_codes()
+
+
+@pytest.mark.parametrize(
+    ("software", "om", "major"),
+    [
+        (4_999_999, 0, False),
+        (5_000_000, 0, True),
+        (5_000_001, 0, True),
+        (4_999_999, 1, True),  # A-JX-04: the whole budget, O&M included, counts towards 500万
+    ],
+    ids=[
+        "RJ-75 4999999: no 可研/初设",
+        "RJ-75 at 5000000 (及以上): 可研 + 初设 required",
+        "RJ-75 5000001",
+        "RJ-75 4999999 + 1 元 O&M = 5000000",
+    ],
+)
+def test_rj75_major_project_needs_feasibility_and_preliminary_design(pack, software, om, major):
+    """RJ-75 (第六条): a 500万及以上 重大项目 without 可行性研究报告 and 初步设计 is returned at 技术评审; the
+    pack makes both documents required at ST-003-03 from exactly 5,000,000 元 (TH-25)."""
+    ev = ev_for(pack, amounts={"software": software, "om": om})
+    assert ev.threshold("TH-25") is major
+    docs = {d["code"]: d for d in ev.documents if d["stage"] == "ST-003-03"}
+    for code in ("feasibility_study", "preliminary_design"):
+        assert (code in docs) is major, code
+        if major:
+            d = docs[code]
+            assert d["required"] is True and d["cite"]["article"] == "第六条"
+            assert "RJ-75" in d["catalogue"]
+    # the review checklist names the 500万 package whatever the amount
+    form = next(f for f in pack.pack.forms if f.id == "F-003-REVIEW-PACKAGES")
+    assert "RJ-75" in form.catalogue
+    assert any("500万" in i and "可行性研究报告" in i and "初步设计" in i for i in form.items)
+
+
+@pytest.mark.parametrize(
+    "facts",
+    [
+        {},
+        {"nature": "NEW", "amounts": {"software": 6_000_000, "security": 300_000}},
+        {"nature": "UPGRADE", "amounts": {"software": 100_000}},
+        {"nature": "OM"},
+        {"attached_to_construction_work": True},
+    ],
+    ids=[
+        "RJ-76 unknown project",
+        "RJ-76 重大 new project",
+        "RJ-76 small upgrade",
+        "RJ-76 O&M",
+        "RJ-76 attached to construction work",
+    ],
+)
+def test_rj76_crypto_plan_and_secure_reliable_statement(pack, facts):
+    """RJ-76 (第六条, 第七条): every project submits a 密码应用方案 and a 产品安全可靠情况说明 with the
+    建设方案 to 技术评审 — required documents at ST-003-03 whatever the amount or nature."""
+    ev = ev_for(pack, **facts)
+    docs = {d["code"]: d for d in ev.documents if d["stage"] == "ST-003-03"}
+    for code, article in (("crypto_application_plan", "第六条"), ("secure_reliable_statement", "第七条")):
+        assert code in docs, code
+        d = docs[code]
+        assert d["required"] is True and d["cite"]["article"] == article and "RJ-76" in d["catalogue"]
+    assert "construction_plan" in docs  # submitted together with the 建设方案
+    form = next(f for f in pack.pack.forms if f.id == "F-003-REVIEW-PACKAGES")
+    assert {"技术评审：密码应用方案", "技术评审：产品安全可靠情况说明"} <= set(form.items)
+
+
+@pytest.mark.parametrize(
+    ("facts", "required"),
+    [
+        ({}, True),
+        ({"amounts": {"software": 100_000}}, True),
+        ({"amounts": {"software": 6_000_000}, "cross_dept": True}, True),
+        ({"secrecy": "CLASSIFIED"}, False),
+        ({"unit_kind": "soe"}, False),
+    ],
+    ids=[
+        "RJ-77 in-scope project: 党委（党组）会议纪要 required",
+        "RJ-77 small project too",
+        "RJ-77 cross-department 重大 project",
+        "RJ-77 quiet: 涉密 project out of scope",
+        "RJ-77 quiet: SOE out of scope",
+    ],
+)
+def test_rj77_party_committee_minutes_first(pack, facts, required):
+    """RJ-77 (第八条): a project not collectively studied by the unit's 党委（党组）会议 is returned; the
+    minutes are required at ST-003-01, the first stage, before 需求评审 and 技术评审."""
+    ev = ev_for(pack, **facts)
+    docs = [d for d in ev.documents if d["code"] == "party_committee_minutes"]
+    assert bool(docs) is required
+    if not required:
+        assert ev.scope_status == "out_of_scope" and ev.route == []
+        return
+    (doc,) = docs
+    assert doc["stage"] == "ST-003-01" and doc["required"] is True
+    assert doc["cite"]["article"] == "第八条" and "RJ-77" in doc["catalogue"]
+    assert ev.stage_ids[:3] == ["ST-003-01", "ST-003-02", "ST-003-03"]
+    first = ev.route[0]
+    assert "RJ-77" in first["catalogue"] and "LEADER_SIGNOFF" in first["roles"]
+    form = next(f for f in pack.pack.forms if f.id == "F-003-REVIEW-PACKAGES")
+    assert any("党委（党组）会议集体研究" in i for i in form.items)
 
 
 def test_documents_other_records_7_4_3(pack):

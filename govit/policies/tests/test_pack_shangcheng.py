@@ -315,6 +315,38 @@ def test_th37_warranty(pack, months, status):
     assert next(v for v, _s, _e in ev.validations if v["id"] == "TH-37-warranty")["severity"] == "soft"
 
 
+@pytest.mark.parametrize(
+    ("months", "ok"),
+    [(23, False), (24, True), (25, True)],
+    ids=["DL-47 warranty 23 months", "DL-47 warranty at 24 months = 2 years", "DL-47 warranty 25 months"],
+)
+def test_dl47_contract_warranty_at_least_two_years(pack, months, ok):
+    """DL-47 (¶64): the contract's 维保期 is 一般不少于2年 — a soft contract validation (TH-37-warranty)
+    that fails one month short of 24 and passes from exactly 24; the clause itself must be in the
+    contract once it is signed (CLAUSE-WARRANTY) and on the contract checklist."""
+    ev = ev_for(pack, dates={"contract_signed": "2026-03-02"}, contract={"warranty_months": months})
+    v = next(v for v, _s, _e in ev.validations if v["id"] == "TH-37-warranty")
+    assert "DL-47" in v["catalogue"] and v["severity"] == "soft" and v["cite"]["article"] == "¶64"
+    assert ev.validation_status("TH-37-warranty") == ("pass" if ok else "fail")
+    t = threshold_entry(ev, "TH-37")
+    assert (t["measure_value"], t["unit"], t["met"], t["severity"]) == (months, "月", ok, "soft")
+    assert "DL-47" in t["catalogue"]
+    assert ev.validation_status("CLAUSE-WARRANTY") == "pass"  # a 维保期限 is stated
+    # soft: no hard finding blocks the project on the warranty length alone
+    assert not [f for f, _st, _ov in ev.findings if "DL-47" in f["catalogue"]]
+    form = next(f for f in pack.pack.forms if f.id == "F-004-CONTRACT-CLAUSES")
+    assert "DL-47" in form.catalogue
+    assert "维保范围、维保期限（一般不少于2年）和维保责任" in form.items
+
+
+def test_dl47_signed_contract_without_warranty_term(pack):
+    """DL-47: a signed contract with no 维保期限 fails CLAUSE-WARRANTY; the 2-year check waits for a term."""
+    ev = ev_for(pack, dates={"contract_signed": "2026-03-02"})
+    assert ev.validation_status("CLAUSE-WARRANTY") == "fail"
+    assert ev.validation_status("TH-37-warranty") == "not_applicable"
+    assert ev.threshold("TH-37") is None
+
+
 CLAUSES = [
     ("CLAUSE-IP", "ip_clause"),
     ("CLAUSE-DATA", "data_ownership_clause"),
@@ -362,6 +394,56 @@ def test_rj105_unauthorised_build(pack):
             pack, dates={"approved": "2026-01-05", "construction_started": "2026-03-01"}
         ).finding_ids
     )
+
+
+@pytest.mark.parametrize(
+    ("in_use", "stopped", "months", "banned"),
+    [
+        (D(2026, 3, 1), D(2028, 2, 29), 23, True),
+        (D(2026, 3, 1), D(2028, 3, 1), 24, False),
+        (D(2026, 3, 1), D(2028, 3, 2), 24, False),
+        (D(2026, 1, 31), D(2028, 1, 30), 23, True),
+        (D(2026, 1, 31), D(2028, 1, 31), 24, False),
+        (D(2026, 1, 31), D(2028, 2, 1), 24, False),
+        (D(2026, 3, 1), D(2026, 3, 2), 0, True),
+    ],
+    ids=[
+        "DL-52 stopped day before 2 years",
+        "DL-52 stopped on 2-year anniversary (满两年)",
+        "DL-52 stopped day after",
+        "DL-52 month-end start, day before 2 years",
+        "DL-52 month-end start, on anniversary",
+        "DL-52 month-end start, day after",
+        "DL-52 stopped the day after going live",
+    ],
+)
+def test_dl52_app_stopped_within_two_years_bans_unit(pack, in_use, stopped, months, banned):
+    """DL-52 (¶89): an application 建成使用不满两年而停用 costs the unit its next-year declaration
+    eligibility. The event is read as whole months between 投入使用 and 停用 (TH-38 < 24) and surfaces as
+    the hard BAN finding RJ-105-stopped; there is no clock to show, only the event."""
+    ev = ev_for(pack, dates={"put_into_use": in_use, "decommissioned": stopped})
+    t = threshold_entry(ev, "TH-38")
+    assert (t["measure_value"], t["met"]) == (months, banned)
+    assert "DL-52" in t["catalogue"]
+    assert ("RJ-105-stopped" in ev.finding_ids) is banned
+    if banned:
+        f = finding(ev, "RJ-105-stopped")
+        assert "DL-52" in f["catalogue"] and f["cite"]["article"] == "¶89"
+        assert (f["severity"], f["effects"], f["stage"]) == ("hard", ["BAN"], "ST-004-15")
+        assert "下一年度的项目申报资格" in f["message"]
+    assert ev.deadline("DL-52") is None
+
+
+def test_dl52_quiet_while_in_use_and_not_overridable(pack):
+    """DL-52: nothing fires while the application is still in use; once it fires the ban is hard."""
+    ev = ev_for(pack, dates={"put_into_use": D(2026, 3, 1)}, on=D(2030, 1, 1))
+    assert ev.threshold("TH-38") is None and "RJ-105-stopped" not in ev.finding_ids
+    ev = ev_for(
+        pack,
+        dates={"put_into_use": D(2026, 3, 1), "decommissioned": D(2027, 3, 1)},
+        overrides={"RJ-105-stopped": {"by": "区数据资源局", "justification": "职能划转"}},
+    )
+    assert "RJ-105-stopped" in ev.active_finding_ids
 
 
 # ------------------------------------------------------------------ TH-39 / RJ-88 one platform (soft)
@@ -510,6 +592,98 @@ def test_dl41_dl42_funding_split(pack):
     assert ev.deadline("DL-41") is None and ev.deadline("DL-42") is not None
 
 
+@pytest.mark.parametrize(
+    ("on", "procured", "status", "cancel"),
+    [
+        (D(2026, 7, 9), None, "open", False),
+        (D(2026, 7, 10), None, "open", False),
+        (D(2026, 7, 11), None, "overdue", True),
+        (D(2026, 8, 1), D(2026, 7, 9), "met", False),
+        (D(2026, 8, 1), D(2026, 7, 10), "met", False),
+        (D(2026, 8, 1), D(2026, 7, 11), "late", True),
+    ],
+    ids=[
+        "RJ-98 no procurement, day before 6 months",
+        "RJ-98 no procurement, on 6 months",
+        "RJ-98 no procurement, day after: 立项指标 cancelled",
+        "RJ-98 procured day before",
+        "RJ-98 procured on the last day",
+        "RJ-98 procured a day late",
+    ],
+)
+def test_rj98_procurement_within_six_months_or_cancel(pack, on, procured, status, cancel):
+    """RJ-98 (¶53): a 区级财政-funded project whose procurement is not complete within 6 months of the
+    立项发文 loses its 立项指标. Encoded by DL-42: the user sees it overdue (or late) after the due date."""
+    ev = ev_for(
+        pack,
+        on=on,
+        funding={"fiscal_local": 1_000_000},
+        dates={"approved": D(2026, 1, 10), "procurement_completed": procured},
+    )
+    d = ev.deadline("DL-42")
+    assert (d["due"], d["status"]) == ("2026-07-10", status)
+    assert (d["status"] in {"overdue", "late"}) is cancel
+    assert "RJ-98" in d["catalogue"] and d["severity"] == "hard" and d["cite"]["article"] == "¶53"
+    assert "取消相应立项指标" in d["consequence"]
+    assert ev.deadline("DL-41") is None  # 区级 money: no 2-year validity instead
+
+
+def test_rj98_not_for_non_district_funds(pack):
+    """RJ-98: the 6-month cancellation clock is for 区级财政 money only (A-SC4-10); mixed funding keeps it."""
+    ev = ev_for(
+        pack, on=D(2026, 8, 1), funding={"fiscal_upper_province": 1}, dates={"approved": D(2026, 1, 10)}
+    )
+    assert ev.deadline("DL-42") is None
+    ev = ev_for(
+        pack,
+        on=D(2026, 8, 1),
+        funding={"fiscal_upper_province": 1, "fiscal_local": 1},
+        dates={"approved": D(2026, 1, 10)},
+    )
+    assert ev.deadline("DL-42")["status"] == "overdue"
+
+
+@pytest.mark.parametrize(
+    ("approved", "on", "due", "status"),
+    [
+        (D(2026, 1, 10), D(2028, 1, 9), "2028-01-10", "valid"),
+        (D(2026, 1, 10), D(2028, 1, 10), "2028-01-10", "valid"),
+        (D(2026, 1, 10), D(2028, 1, 11), "2028-01-10", "expired"),
+        (D(2024, 2, 29), D(2026, 2, 28), "2026-02-28", "valid"),
+        (D(2024, 2, 29), D(2026, 3, 1), "2026-02-28", "expired"),
+    ],
+    ids=[
+        "RJ-99 day before 2 years",
+        "RJ-99 on 2-year end",
+        "RJ-99 day after: 立项指标 cancelled",
+        "RJ-99 approved 02-29, valid to 02-28",
+        "RJ-99 approved 02-29, expired 03-01",
+    ],
+)
+def test_rj99_non_district_approval_valid_two_years(pack, approved, on, due, status):
+    """RJ-99 (¶50): the 立项文件 of a project without 区级财政 money is valid two years; funds not secured
+    by then cancel the 立项指标. Encoded by DL-41 (validity, no holiday extension)."""
+    ev = ev_for(pack, on=on, funding={"fiscal_upper_province": 500_000}, dates={"approved": approved})
+    d = ev.deadline("DL-41")
+    assert (d["due"], d["status"]) == (due, status)
+    assert "RJ-99" in d["catalogue"] and d["severity"] == "hard" and d["cite"]["article"] == "¶50"
+    assert "取消相应立项指标" in d["consequence"]
+    assert ev.deadline("DL-42") is None
+
+
+def test_rj99_quiet_for_district_funds_or_before_approval(pack):
+    """RJ-99: any 区级财政 money → no 2-year validity (the 6-month clock applies); no 立项 → no clock."""
+    ev = ev_for(
+        pack,
+        on=D(2028, 6, 1),
+        funding={"fiscal_upper_province": 500_000, "fiscal_local": 1},
+        dates={"approved": D(2026, 1, 10)},
+    )
+    assert ev.deadline("DL-41") is None
+    d = ev_for(pack, funding={"social": 1}).deadline("DL-41")
+    assert (d["status"], d["due"]) == ("no_trigger", None)
+
+
 def test_fast_track_non_district_funds_skips_reviews(pack):
     # A-SC4-17: non-区级 funded -> after 合规性审查 straight to 立项
     ev = ev_for(pack, funding={"fiscal_upper_province": 500_000})
@@ -582,6 +756,57 @@ def test_dl51_data_sharing_rectification(pack, on, status):
         )
         is None
     )
+
+
+@pytest.mark.parametrize(
+    ("on", "done", "status", "delist"),
+    [
+        (D(2026, 8, 30), None, "open", False),
+        (D(2026, 8, 31), None, "open", False),
+        (D(2026, 9, 1), None, "overdue", True),
+        (D(2026, 10, 1), D(2026, 8, 30), "met", False),
+        (D(2026, 10, 1), D(2026, 8, 31), "met", False),
+        (D(2026, 10, 1), D(2026, 9, 1), "late", True),
+    ],
+    ids=[
+        "RJ-104 not rectified, day before 3 months",
+        "RJ-104 not rectified, on 3 months",
+        "RJ-104 not rectified, day after: 下架",
+        "RJ-104 rectified day before",
+        "RJ-104 rectified on the last day",
+        "RJ-104 rectified a day late",
+    ],
+)
+def test_rj104_data_catalogue_rectification_or_delist(pack, on, done, status, delist):
+    """RJ-104 (¶87): a unit not sharing its catalogue resources per the 数据共享规范 must rectify within
+    3 months of the notice (A-SC4-24), else the application is taken offline (下架). Encoded by DL-51."""
+    ev = ev_for(
+        pack,
+        on=on,
+        data_sharing_compliant=False,
+        dates={"rectification_notice": D(2026, 5, 31), "rectification_done": done},
+    )
+    d = ev.deadline("DL-51")
+    assert (d["due"], d["status"]) == ("2026-08-31", status)
+    assert (d["status"] in {"overdue", "late"}) is delist
+    assert "RJ-104" in d["catalogue"] and d["severity"] == "hard" and d["cite"]["article"] == "¶87"
+    assert "下架" in d["consequence"]
+
+
+@pytest.mark.parametrize(
+    ("compliant", "notice"),
+    [(True, D(2026, 5, 31)), (None, D(2026, 5, 31)), (False, None)],
+    ids=["RJ-104 quiet: sharing compliant", "RJ-104 quiet: compliance unknown", "RJ-104 no notice yet"],
+)
+def test_rj104_quiet(pack, compliant, notice):
+    ev = ev_for(
+        pack, on=D(2027, 1, 1), data_sharing_compliant=compliant, dates={"rectification_notice": notice}
+    )
+    d = ev.deadline("DL-51")
+    if compliant is False:
+        assert (d["status"], d["due"]) == ("no_trigger", None)
+    else:
+        assert d is None
 
 
 @pytest.mark.parametrize(
@@ -722,6 +947,71 @@ def test_xinchuang_needs_leader_consent(pack):
 def test_upgrade_needs_performance_pass(pack):
     assert "performance_evaluation_passed" in ev_for(pack, nature="UPGRADE").document_codes("ST-004-01")
     assert "performance_evaluation_passed" not in ev_for(pack, nature="NEW").document_codes()
+
+
+@pytest.mark.parametrize(
+    ("facts", "required"),
+    [
+        ({"functional_types": ["BUSINESS_SYSTEM"]}, True),
+        ({"functional_types": ["DATA_RESOURCE", "BUSINESS_SYSTEM"], "nature": "NEW"}, True),
+        ({"nature": "XINCHUANG_RETROFIT"}, True),
+        ({"nature": "UPGRADE", "functional_types": ["BUSINESS_SYSTEM"]}, True),
+        ({"functional_types": ["EGOV_INFRA"]}, False),
+        ({"functional_types": ["SECURITY_INFRA"], "nature": "NEW"}, False),
+        ({}, False),
+        ({"nature": "OM", "functional_types": ["BUSINESS_SYSTEM"]}, False),
+    ],
+    ids=[
+        "RJ-89 业务应用系统建设类",
+        "RJ-89 business system among other types",
+        "RJ-89 信创改造 (参照应用系统建设类)",
+        "RJ-89 upgraded business system",
+        "RJ-89 quiet: infrastructure",
+        "RJ-89 quiet: security infrastructure",
+        "RJ-89 quiet: type unknown",
+        "RJ-89 quiet: O&M outside declaration (A-SC4-14)",
+    ],
+)
+def test_rj89_business_app_needs_district_leader_consent(pack, facts, required):
+    """RJ-89 (¶33): a 业务应用系统建设类 declaration without the 分管区领导's consent is not accepted; the
+    consent is a required ST-004-01 declaration document for business systems and 信创改造 only."""
+    ev = ev_for(pack, **facts)
+    docs = [d for d in ev.documents if d["code"] == "district_leader_consent"]
+    assert bool(docs) is required
+    if required:
+        (doc,) = docs
+        assert (doc["stage"], doc["required"], doc["cite"]["article"]) == ("ST-004-01", True, "¶33")
+        assert "RJ-89" in doc["catalogue"] and "LEADER_SIGNOFF" in doc["by"]
+
+
+@pytest.mark.parametrize(
+    ("facts", "required"),
+    [
+        ({"nature": "UPGRADE", "functional_types": ["BUSINESS_SYSTEM"]}, True),
+        ({"nature": "NEW", "functional_types": ["BUSINESS_SYSTEM"]}, False),
+        ({"nature": "XINCHUANG_RETROFIT"}, False),
+        ({"nature": "EXPANSION", "functional_types": ["BUSINESS_SYSTEM"]}, False),
+        ({"nature": "OM", "functional_types": ["BUSINESS_SYSTEM"]}, False),
+    ],
+    ids=[
+        "RJ-90 迭代升级 business system: 绩效评价通过 required",
+        "RJ-90 quiet: new business system",
+        "RJ-90 quiet: 信创改造",
+        "RJ-90 quiet: expansion",
+        "RJ-90 quiet: O&M",
+    ],
+)
+def test_rj90_upgrade_needs_passed_performance_evaluation(pack, facts, required):
+    """RJ-90 (¶33): an 迭代升级 declaration whose system has not passed its 绩效评价 is not accepted; proof
+    of a passed evaluation (A-SC4-19) is a required ST-004-01 document, alongside the leader's consent."""
+    ev = ev_for(pack, **facts)
+    docs = [d for d in ev.documents if d["code"] == "performance_evaluation_passed"]
+    assert bool(docs) is required
+    if required:
+        (doc,) = docs
+        assert (doc["stage"], doc["required"], doc["cite"]["article"]) == ("ST-004-01", True, "¶33")
+        assert "RJ-90" in doc["catalogue"] and doc["ambiguity"] == "A-SC4-19"
+        assert "district_leader_consent" in ev.document_codes("ST-004-01")
 
 
 # ------------------------------------------------------------------ route, documents

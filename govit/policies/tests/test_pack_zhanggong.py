@@ -382,6 +382,59 @@ def test_dl24_failed_acceptance_requires_rectification(pack):
     assert "acceptance_rectification" in ev.document_codes("ST-002-14-apply")
 
 
+@pytest.mark.parametrize(
+    ("on", "done", "status", "sanction"),
+    [
+        (D(2026, 8, 31), None, "open", False),
+        (D(2026, 9, 1), None, "open", False),
+        (D(2026, 9, 2), None, "overdue", True),
+        (D(2026, 9, 10), D(2026, 8, 31), "met", False),
+        (D(2026, 9, 10), D(2026, 9, 1), "met", False),
+        (D(2026, 9, 10), D(2026, 9, 2), "late", True),
+    ],
+    ids=[
+        "RJ-65 not rectified, day before issuer due",
+        "RJ-65 not rectified, on issuer due",
+        "RJ-65 not rectified, day after (逾期不整改)",
+        "RJ-65 rectified day before due",
+        "RJ-65 rectified on due",
+        "RJ-65 rectified day after due (逾期)",
+    ],
+)
+def test_rj65_overdue_supervision_rectification_sanctions(pack, on, done, status, sanction):
+    """RJ-65 (第三十六条): 逾期不整改 exposes the project to the sanction ladder (通报批评 → 暂缓安排建设或资金
+    计划 → 暂停 → 终止). Encoded by deadline DL-25: the user sees it overdue/late past the issuer's date."""
+    ev = ev_for(
+        pack,
+        on=on,
+        dates={"rectification_notice": D(2026, 8, 3), "rectification_done": done},
+        issuer_due_dates={"DL-25": D(2026, 9, 1)},
+    )
+    d = ev.deadline("DL-25")
+    assert (d["due"], d["status"]) == ("2026-09-01", status)
+    assert (d["status"] in {"overdue", "late"}) is sanction
+    assert "RJ-65" in d["catalogue"] and d["severity"] == "hard"
+    assert d["cite"]["article"] == "第三十六条"
+    for step in ("通报批评", "暂缓安排建设或资金计划", "暂停项目建设", "终止项目"):
+        assert step in d["consequence"], step
+    assert d["calendar_note"] == "期限由发文机关确定"
+
+
+def test_rj65_quiet_without_supervision_notice(pack):
+    """RJ-65: no 限期整改 notice → nothing to be overdue; a failed 验收 routes the notice to DL-24 instead."""
+    d = ev_for(pack, on=D(2027, 1, 1)).deadline("DL-25")
+    assert (d["status"], d["due"]) == ("no_trigger", None)
+    ev = ev_for(
+        pack,
+        on=D(2026, 9, 2),
+        acceptance_passed=False,
+        dates={"rectification_notice": D(2026, 8, 3)},
+        issuer_due_dates={"DL-25": D(2026, 9, 1)},
+    )
+    assert ev.deadline("DL-25") is None
+    assert ev.deadline("DL-24")["status"] == "awaiting_issuer"
+
+
 def test_dl27_periodic_security_assessment(pack):
     assert_recurring_after_acceptance(ev_for, pack, "DL-27")
 

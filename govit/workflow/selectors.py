@@ -1,0 +1,295 @@
+"""Where a project stands on its way to 立项: the pack's route stages up to the approval point, which one is
+current, who may act on it, and what has been decided so far."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from govit.accounts.choices import JurisdictionLevel, OrganisationKind, Role
+from govit.accounts.models import Organisation
+from govit.accounts.selectors import user_scope
+from govit.policies.engine import load_pack
+from govit.projects.choices import Status
+from govit.projects.models import Project
+from govit.projects.policy import project_policy
+from govit.workflow.choices import AFTER_APPROVAL_KINDS, DECLARATION_KINDS, FORWARD, TERMINAL, Outcome
+from govit.workflow.models import StageDecision, StageOpinion
+
+# Statuses in which the approval route is being worked on.
+IN_ROUTE = frozenset({Status.SUBMITTED, Status.IN_REVIEW})
+_UPPER = {"city", "province", "region", "national"}
+_LEVEL_RANK: dict[str, int] = {
+    JurisdictionLevel.PROVINCE: 3,
+    JurisdictionLevel.CITY: 2,
+    JurisdictionLevel.COUNTY: 1,
+}
+_ESCALATION_RANK = {"city": 2, "province": 3, "region": 3, "national": 4}
+
+
+@dataclass
+class Stage:
+    id: str
+    name: str
+    kind: str
+    escalation: str
+    grants_approval: bool
+    outcomes: list[str]
+    outcome_labels: dict[str, str]
+    outcome_next: dict[str, str]
+    actors: list[str]
+    cite: dict[str, Any]
+    catalogue: list[str]
+    state: str = "pending"  # done | current | pending | returned | ended
+    decision: StageDecision | None = None
+
+    @property
+    def choices(self) -> list[str]:
+        """Conclusions that may be recorded: the pack's outcomes, plus 退回 and 不通过 at every stage."""
+        codes = [o for o in self.outcomes if o in Outcome.values]
+        if Outcome.REVISE not in codes:
+            codes.append(Outcome.REVISE)
+        if not TERMINAL.intersection(codes):
+            codes.append(Outcome.NOT_APPROVED if self.grants_approval else Outcome.FAIL)
+        return codes
+
+    @property
+    def article(self) -> str:
+        return str(self.cite.get("article", ""))
+
+
+@dataclass
+class RouteState:
+    round: int
+    stages: list[Stage] = field(default_factory=list)
+    current: Stage | None = None
+    policy: dict[str, Any] = field(default_factory=dict)
+    error: str = ""
+
+
+def project_round(project: Project) -> int:
+    """申报轮次: how many times the declaration has been submitted (resubmission after 退回 starts a new round)."""
+    return project.transitions.filter(to_status=Status.SUBMITTED).count()
+
+
+def _approval_phase(route: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Route stages from the declaration up to and including the approval point (立项)."""
+    phase: list[dict[str, Any]] = []
+    for stage in route:
+        if stage.get("kind") in AFTER_APPROVAL_KINDS:
+            break
+        if stage.get("kind") in DECLARATION_KINDS:
+            continue
+        phase.append(stage)
+        if stage.get("grants_approval"):
+            break
+    return phase
+
+
+def route_state(project: Project, policy: dict[str, Any] | None = None) -> RouteState:
+    policy = policy if policy is not None else project_policy(project)
+    current_round = project_round(project)
+    state = RouteState(round=current_round, policy=policy)
+    if "error" in policy:
+        state.error = str(policy["error"])
+        return state
+    decisions: dict[str, StageDecision] = {}
+    for recorded in project.stage_decisions.order_by("decided_at", "id"):
+        decisions[recorded.stage_id] = recorded  # the latest decision per stage wins
+    for raw in _approval_phase(policy.get("route", [])):
+        labels = {o["code"]: o.get("label", "") for o in raw.get("outcomes", [])}
+        stage = Stage(
+            id=raw["id"],
+            name=raw.get("name", raw["id"]),
+            kind=raw.get("kind", ""),
+            escalation=raw.get("escalation", "local"),
+            grants_approval=bool(raw.get("grants_approval")),
+            outcomes=list(dict.fromkeys(o["code"] for o in raw.get("outcomes", []))) or [Outcome.PASS],
+            outcome_labels=labels,
+            outcome_next={o["code"]: o["next"] for o in raw.get("outcomes", []) if o.get("next")},
+            actors=list(raw.get("actors", [])),
+            cite=dict(raw.get("cite", {})),
+            catalogue=list(raw.get("catalogue", [])),
+            decision=decisions.get(raw["id"]),
+        )
+        last = stage.decision
+        if last is not None and last.outcome in FORWARD:
+            stage.state = "done"
+        elif last is not None and last.outcome == Outcome.REVISE and last.round == current_round:
+            stage.state = "returned"
+        elif last is not None and last.outcome in TERMINAL:
+            stage.state = "ended"
+        state.stages.append(stage)
+    _mark_skipped(state.stages)
+    if project.status in IN_ROUTE:
+        for stage in state.stages:
+            if stage.state in {"pending", "returned"}:
+                stage.state = "current"
+                state.current = stage
+                break
+    return state
+
+
+def _mark_skipped(stages: list[Stage]) -> None:
+    """A forward decision whose outcome names its next stage skips the stages in between (e.g. 上城 ¶36:
+    补正 only follows a 退回 at 合规性审查)."""
+    index = {s.id: i for i, s in enumerate(stages)}
+    for i, stage in enumerate(stages):
+        if stage.state != "done" or stage.decision is None:
+            continue
+        target = stage.outcome_next.get(stage.decision.outcome)
+        if target in index and index[target] > i + 1:
+            for between in stages[i + 1 : index[target]]:
+                if between.decision is None:
+                    between.state = "skipped"
+
+
+def stage_find(state: RouteState, stage_id: str) -> Stage | None:
+    return next((s for s in state.stages if s.id == stage_id), None)
+
+
+def scoring_table(project: Project, stage_id: str) -> Any | None:
+    """The pack's scoring table for ``stage_id`` (None if the pack has none for it)."""
+    if not project.pack_code:
+        return None
+    pack = load_pack(project.pack_code).pack
+    return next((t for t in pack.scoring if t.stage == stage_id), None)
+
+
+def joint_members(project: Project) -> list[Organisation]:
+    """会审成员单位: the competent bureau and the co-reviewing bureaus of the project's jurisdiction."""
+    return list(
+        Organisation.objects.filter(
+            jurisdiction_id=project.jurisdiction_id,
+            kind__in=[OrganisationKind.COMPETENT_BUREAU, OrganisationKind.CO_REVIEWER],
+            is_active=True,
+        ).order_by("kind", "name")
+    )
+
+
+def opinions_for(project: Project, round_no: int, stage_id: str) -> list[StageOpinion]:
+    return list(
+        StageOpinion.objects.filter(project=project, round=round_no, stage_id=stage_id).select_related(
+            "organisation", "author"
+        )
+    )
+
+
+def _upper_level_ok(user: Any, project: Project, stage: Stage) -> bool:
+    """A supervisor of a jurisdiction above the project's, at the stage's escalation level or higher."""
+    scope = user_scope(user)
+    if not scope.has(Role.SUPERVISOR) or project.jurisdiction_id not in scope.overseen_jurisdiction_ids:
+        return False
+    needed = _ESCALATION_RANK.get(stage.escalation, 2)
+    levels = Organisation.objects.filter(
+        pk__in=[org for role, org in scope.role_orgs if role == Role.SUPERVISOR]
+    ).values_list("jurisdiction__level", flat=True)
+    return any(_LEVEL_RANK.get(level, 0) >= needed for level in levels)
+
+
+def can_decide(user: Any, project: Project, stage: Stage) -> bool:
+    """Who records a stage's conclusion: the upper level for escalated stages, the competent bureau for the
+    others; a leader (联席会议/政府) may also record the collective decision that grants 立项."""
+    if stage.escalation in _UPPER:
+        return _upper_level_ok(user, project, stage)
+    scope = user_scope(user)
+    if project.jurisdiction_id in scope.reviewer_jurisdiction_ids:
+        return True
+    return (
+        stage.grants_approval
+        and scope.has(Role.LEADER)
+        and project.jurisdiction_id in scope.overseen_jurisdiction_ids
+    )
+
+
+def opinion_org_for(user: Any, project: Project) -> Organisation | None:
+    """The member bureau a reviewer or co-reviewer speaks for in a joint or scored review."""
+    scope = user_scope(user)
+    members = {org.pk: org for org in joint_members(project)}
+    for role, org_id in scope.role_orgs:
+        if role in {Role.REVIEWER, Role.CO_REVIEWER} and org_id in members:
+            return members[org_id]
+    return None
+
+
+def workflow_todo_for_user(user: Any, projects: Any) -> list[tuple[Project, Stage]]:
+    """(project, current stage) pairs among ``projects`` on which ``user`` can act now."""
+    out: list[tuple[Project, Stage]] = []
+    for project in projects:
+        if project.status not in IN_ROUTE:
+            continue
+        state = route_state(project)
+        stage = state.current
+        if stage is None:
+            continue
+        if can_decide(user, project, stage):
+            out.append((project, stage))
+        elif stage.kind in {"joint_review", "scored_review"} and opinion_org_for(user, project) is not None:
+            if not StageOpinion.objects.filter(
+                project=project, round=state.round, stage_id=stage.id, author=user
+            ).exists():
+                out.append((project, stage))
+    return out
+
+
+def workflow_done_for_user(user: Any, limit: int = 50) -> list[StageDecision | StageOpinion]:
+    """已办: the user's latest decisions and opinions, newest first."""
+    decisions = list(
+        StageDecision.objects.filter(actor=user).select_related("project").order_by("-decided_at")[:limit]
+    )
+    opinions = list(
+        StageOpinion.objects.filter(author=user).select_related("project").order_by("-created_at")[:limit]
+    )
+    items: list[StageDecision | StageOpinion] = [*decisions, *opinions]
+    items.sort(
+        key=lambda item: item.decided_at if isinstance(item, StageDecision) else item.created_at, reverse=True
+    )
+    return items[:limit]
+
+
+def workflow_panel_context(user: Any, project: Project, policy: dict[str, Any]) -> dict[str, Any]:
+    """Everything the project page's 审查流程 card shows to ``user``."""
+    state = route_state(project, policy)
+    context: dict[str, Any] = {"route": state, "approval": getattr(project, "approval", None)}
+    stage = state.current
+    scope = user_scope(user)
+    if stage is not None:
+        context["can_decide"] = can_decide(user, project, stage)
+        context["outcome_choices"] = [(code, Outcome(code).label) for code in stage.choices]
+        if stage.kind in {"scored_review", "joint_review"}:
+            opinions = opinions_for(project, state.round, stage.id)
+            context["opinions"] = opinions
+            org = opinion_org_for(user, project)
+            context["opinion_org"] = org
+            context["can_opine"] = org is not None and not any(o.author_id == user.pk for o in opinions)
+            if stage.kind == "joint_review":
+                members = joint_members(project)
+                given = {o.organisation_id for o in opinions}
+                context["members"] = members
+                context["missing_members"] = [m for m in members if m.pk not in given]
+            else:
+                context["scoring"] = scoring_table(project, stage.id)
+                totals = [o.total for o in opinions if o.total is not None]
+                context["score_mean"] = round(sum(totals) / len(totals), 2) if totals else None
+        if stage.kind == "expert_review":
+            try:
+                from govit.experts.selectors import panel_outcome
+            except ImportError:  # pragma: no cover - the experts app is part of the product
+                panel_outcome = None
+            if panel_outcome is not None:
+                outcome = panel_outcome(project, stage.id)
+                context["panel_outcome"] = Outcome(outcome).label if outcome in Outcome.values else outcome
+    context["can_urge"] = project.status in {*IN_ROUTE, Status.RETURNED} and (
+        project.jurisdiction_id in scope.reviewer_jurisdiction_ids
+        or (project.status in IN_ROUTE and project.jurisdiction_id in scope.overseen_jurisdiction_ids)
+    )
+    if project.jurisdiction_id in scope.reviewer_jurisdiction_ids:
+        ancestors = [project.jurisdiction_id, *project.jurisdiction.ancestors().values_list("pk", flat=True)]
+        context["copy_orgs"] = list(
+            Organisation.objects.filter(
+                jurisdiction_id__in=ancestors,
+                kind__in=[OrganisationKind.COMPETENT_BUREAU, OrganisationKind.CO_REVIEWER],
+                is_active=True,
+            ).order_by("jurisdiction__level", "name")
+        )
+    return context

@@ -1,0 +1,445 @@
+"""Decisions on the way to 立项. Each: who may act (from the stage's roles and escalation level), one
+transaction with the project row locked and the expected stage checked (so two reviewers acting at once
+produce exactly one transition), one audit event, messages after commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from govit.accounts.models import Organisation
+from govit.accounts.services import notify_after_commit
+from govit.audit.services import audit_record
+from govit.core import clock
+from govit.core.errors import ConflictError, PermissionDeniedError, ServiceError
+from govit.projects.choices import Status
+from govit.projects.models import Project, ProjectTransition
+from govit.workflow import selectors
+from govit.workflow.choices import FORWARD, TERMINAL, OpinionConclusion, Outcome
+from govit.workflow.models import ProjectApproval, StageDecision, StageOpinion
+from govit.workflow.selectors import RouteState, Stage
+
+MAX_TEXT = 2000
+
+
+def _text(value: str, field: str, label: str, *, required: bool = True) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ServiceError(f"请填写{label}", field=field)
+    if len(value) > MAX_TEXT:
+        raise ServiceError(f"{label}不能超过 {MAX_TEXT} 字", field=field)
+    return value
+
+
+def _locked_state(project: Project, stage_id: str) -> tuple[Project, RouteState, Stage]:
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    state = selectors.route_state(locked)
+    if state.error:
+        raise ServiceError(f"无法确定审查流程：{state.error}")
+    if locked.status not in selectors.IN_ROUTE:
+        raise ConflictError(f"项目当前状态为“{locked.get_status_display()}”，不在审查流程中")
+    stage = state.current
+    if stage is None or stage.id != stage_id:
+        current = stage.name if stage else "无"
+        raise ConflictError(f"该环节已由他人处理或不是当前环节（当前环节：{current}），请刷新页面")
+    return locked, state, stage
+
+
+def _cite(stage: Stage) -> str:
+    return f"{stage.article}：{stage.cite.get('quote', '')}"[:300]
+
+
+def _move(project: Project, *, to_status: str, actor: Any, reason: str, stage: str) -> None:
+    if project.status == to_status and project.current_stage == stage:
+        return
+    ProjectTransition.objects.create(
+        project=project,
+        from_status=project.status,
+        to_status=to_status,
+        stage=stage,
+        actor=actor,
+        reason=reason[:500],
+        pack_version=project.pack_version,
+        created_at=clock.now(),
+    )
+    project.status = to_status
+    project.current_stage = stage[:60]
+
+
+def _check_findings(state: RouteState) -> None:
+    """合规性审查 passes only when no hard finding is active and every active soft one was set aside."""
+    active = [f for f in state.policy.get("findings", []) if f.get("status") == "active"]
+    hard = [f for f in active if f.get("severity") == "hard"]
+    if hard:
+        first = hard[0]
+        raise ServiceError(
+            f"存在 {len(hard)} 条刚性审查意见，不能通过：{first.get('message')}"
+            f"（{first.get('cite', {}).get('article', '')}）",
+            field="outcome",
+        )
+    soft = [f for f in active if f.get("severity") == "soft"]
+    if soft:
+        raise ServiceError(
+            f"存在 {len(soft)} 条原则性审查意见尚未处理（可说明理由后豁免）：{soft[0].get('message')}",
+            field="outcome",
+        )
+
+
+def _scored(project: Project, state: RouteState, stage: Stage) -> dict[str, Any]:
+    opinions = [o for o in selectors.opinions_for(project, state.round, stage.id) if o.total is not None]
+    if not opinions:
+        raise ServiceError("尚无评分，不能作出初审结论", field="outcome")
+    table = selectors.scoring_table(project, stage.id)
+    totals = [int(o.total or 0) for o in opinions]
+    mean = round(sum(totals) / len(totals), 2)
+    return {
+        "scores": len(totals),
+        "mean": mean,
+        "min": min(totals),
+        "max": max(totals),
+        "pass_mark": table.pass_mark if table else None,
+    }
+
+
+def _joint(project: Project, state: RouteState, stage: Stage) -> dict[str, Any]:
+    members = selectors.joint_members(project)
+    given = {o.organisation_id: o for o in selectors.opinions_for(project, state.round, stage.id)}
+    missing = [m.name for m in members if m.pk not in given]
+    if missing:
+        raise ServiceError(f"会审意见未到齐，尚缺：{'、'.join(missing)}", field="outcome")
+    return {"opinions": {m.name: given[m.pk].conclusion for m in members}}
+
+
+def stage_decide(
+    *,
+    actor: Any,
+    project: Project,
+    stage_id: str,
+    outcome: str,
+    reason: str = "",
+    due_date: dt.date | None = None,
+    approval: dict[str, Any] | None = None,
+) -> StageDecision:
+    """环节结论 — pass, 退回 (with reasons and a due date), fail (本次申报结束), or 立项 at the approval stage."""
+    with transaction.atomic():
+        locked, state, stage = _locked_state(project, stage_id)
+        if not selectors.can_decide(actor, locked, stage):
+            raise PermissionDeniedError(f"您无权作出“{stage.name}”环节的结论")
+        if outcome not in stage.choices:
+            allowed = "、".join(Outcome(o).label for o in stage.choices)
+            raise ServiceError(f"“{stage.name}”环节的结论只能是：{allowed}", field="outcome")
+        data: dict[str, Any] = {}
+        if outcome in FORWARD:
+            if stage.kind == "compliance_check":
+                _check_findings(state)
+            elif stage.kind == "scored_review":
+                data = _scored(locked, state, stage)
+                if data["pass_mark"] is not None and data["mean"] < data["pass_mark"]:
+                    raise ServiceError(
+                        f"平均分 {data['mean']} 低于通过分数线 {data['pass_mark']}，不能通过", field="outcome"
+                    )
+            elif stage.kind == "joint_review":
+                data = _joint(locked, state, stage)
+            elif stage.kind == "expert_review":
+                data = _panel(locked, stage)
+            reason = _text(reason, "reason", "审查意见", required=False)
+        elif outcome == Outcome.REVISE:
+            reason = _text(reason, "reason", "退回原因")
+            if due_date is None:
+                raise ServiceError("请填写修改期限", field="due_date")
+            if due_date <= clock.today():
+                raise ServiceError("修改期限应晚于今天", field="due_date")
+        else:
+            reason = _text(reason, "reason", "不通过的理由")
+        if stage.grants_approval and outcome in {Outcome.APPROVED, Outcome.PASS}:
+            data["approval"] = _approval_record(actor, locked, stage, approval)
+        decision = StageDecision.objects.create(
+            project=locked,
+            round=state.round,
+            stage_id=stage.id,
+            stage_name=stage.name[:120],
+            kind=stage.kind,
+            outcome=outcome,
+            reason=reason,
+            due_date=due_date if outcome == Outcome.REVISE else None,
+            data=data,
+            cite=_cite(stage),
+            pack_version=str(state.policy.get("pack", {}).get("version", "")),
+            actor=actor,
+            decided_at=clock.now(),
+        )
+        before = {"status": locked.status, "stage": stage.id}
+        label = Outcome(outcome).label
+        if outcome == Outcome.REVISE:
+            _move(
+                locked,
+                to_status=Status.RETURNED,
+                actor=actor,
+                reason=f"{stage.name}：退回修改。{reason}",
+                stage=stage.id,
+            )
+            text = f"项目“{locked.name}”在{stage.name}环节被退回修改，请于{due_date:%Y年%m月%d日}前修改后重新提交"
+        elif outcome in TERMINAL:
+            _move(
+                locked,
+                to_status=Status.NOT_SUPPORTED,
+                actor=actor,
+                reason=f"{stage.name}：{label}。{reason}",
+                stage=stage.id,
+            )
+            text = f"项目“{locked.name}”在{stage.name}环节未通过，本次申报结束"
+        elif stage.grants_approval:
+            _move(
+                locked,
+                to_status=Status.APPROVED,
+                actor=actor,
+                reason=f"{stage.name}：同意立项",
+                stage=stage.id,
+            )
+            text = f"项目“{locked.name}”已立项，文号 {data['approval']['approval_number']}"
+        else:
+            after_state = selectors.route_state(locked)
+            next_stage = next(
+                (
+                    s
+                    for s in after_state.stages
+                    if s.state not in {"done", "ended", "skipped"} and s.id != stage.id
+                ),
+                None,
+            )
+            if next_stage is None:
+                _move(
+                    locked,
+                    to_status=Status.APPROVED,
+                    actor=actor,
+                    reason=f"{stage.name}：{label}，审查流程完成",
+                    stage=stage.id,
+                )
+                text = f"项目“{locked.name}”已完成审查流程"
+            else:
+                _move(
+                    locked,
+                    to_status=Status.IN_REVIEW,
+                    actor=actor,
+                    reason=f"{stage.name}：{label}",
+                    stage=next_stage.id,
+                )
+                text = f"项目“{locked.name}”{stage.name}环节{label}，进入{next_stage.name}"
+        locked.version += 1
+        locked.save(update_fields=["status", "current_stage", "version", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=f"stage.{outcome}",
+            target=locked,
+            before=before,
+            after={
+                "status": locked.status,
+                "stage": stage.id,
+                "round": state.round,
+                "reason": reason,
+                "due_date": due_date.isoformat() if due_date and outcome == Outcome.REVISE else None,
+                **({"approval": data["approval"]} if "approval" in data else {}),
+            },
+        )
+        notify_after_commit(organisation_id=locked.lead_unit_id, text=text, url=f"/projects/{locked.pk}/")
+    return decision
+
+
+def _panel(project: Project, stage: Stage) -> dict[str, Any]:
+    from govit.experts.selectors import panel_outcome  # the expert app sits beside the workflow
+
+    outcome = panel_outcome(project, stage.id)
+    if outcome is None:
+        raise ServiceError("专家评审尚未形成结论，请先组织专家评审并登记专家组意见", field="outcome")
+    if outcome != Outcome.PASS:
+        raise ServiceError(f"专家组结论为“{Outcome(outcome).label}”，不能作出通过结论", field="outcome")
+    return {"panel": outcome}
+
+
+def _approval_record(
+    actor: Any, project: Project, stage: Stage, approval: dict[str, Any] | None
+) -> dict[str, Any]:
+    approval = approval or {}
+    number = str(approval.get("approval_number") or "").strip()
+    if not number:
+        raise ServiceError("请填写立项文号", field="approval_number")
+    if len(number) > 80:
+        raise ServiceError("立项文号不能超过 80 个字符", field="approval_number")
+    budget = approval.get("approved_budget_yuan")
+    if not isinstance(budget, int) or budget <= 0:
+        raise ServiceError("请填写批复投资（大于 0）", field="approved_budget_yuan")
+    if budget > project.total_yuan:
+        raise ServiceError("批复投资不能超过申报总投资", field="approved_budget_yuan")
+    approved_on = approval.get("approved_on")
+    if not isinstance(approved_on, dt.date):
+        raise ServiceError("请填写批复日期", field="approved_on")
+    if approved_on > clock.today():
+        raise ServiceError("批复日期不能晚于今天", field="approved_on")
+    body = str(approval.get("decided_by_body") or "").strip() or "、".join(stage.actors)[:120] or stage.name
+    try:
+        with transaction.atomic():
+            record = ProjectApproval.objects.create(
+                project=project,
+                approval_number=number,
+                approved_budget_yuan=budget,
+                approved_on=approved_on,
+                decided_by_body=body[:120],
+                stage_id=stage.id,
+                recorded_by=actor,
+                recorded_at=clock.now(),
+            )
+    except IntegrityError as error:
+        raise ConflictError("立项文号已被其他项目使用", field="approval_number") from error
+    return {
+        "approval_number": record.approval_number,
+        "approved_budget_yuan": record.approved_budget_yuan,
+        "approved_on": record.approved_on.isoformat(),
+        "decided_by_body": record.decided_by_body,
+    }
+
+
+def stage_opinion_submit(
+    *,
+    actor: Any,
+    project: Project,
+    stage_id: str,
+    opinion: str,
+    conclusion: str = "",
+    scores: dict[str, int] | None = None,
+) -> StageOpinion:
+    """评分 (scored review) or 会审意见 (joint review): one per reviewer, for the bureau they speak for."""
+    with transaction.atomic():
+        locked, state, stage = _locked_state(project, stage_id)
+        if stage.kind not in {"scored_review", "joint_review"}:
+            raise ServiceError(f"“{stage.name}”环节不收集评分或会审意见")
+        organisation = selectors.opinion_org_for(actor, locked)
+        if organisation is None:
+            raise PermissionDeniedError("只有参加审查的主管部门或协审部门人员可以提交意见")
+        opinion = _text(opinion, "opinion", "审查意见")
+        total: int | None = None
+        clean: dict[str, int] = {}
+        if stage.kind == "scored_review":
+            table = selectors.scoring_table(locked, stage.id)
+            if table is None:
+                raise ServiceError("政策包未配置该环节的评分表")
+            scores = scores or {}
+            for criterion in table.criteria:
+                value = scores.get(criterion.code)
+                if value is None:
+                    raise ServiceError(
+                        f"请为“{criterion.name}”打分（0–{criterion.weight} 分）", field=criterion.code
+                    )
+                if not isinstance(value, int) or not 0 <= value <= criterion.weight:
+                    raise ServiceError(
+                        f"“{criterion.name}”的得分应为 0–{criterion.weight} 之间的整数", field=criterion.code
+                    )
+                clean[criterion.code] = value
+            unknown = set(scores) - set(clean)
+            if unknown:
+                raise ServiceError(
+                    f"评分表没有这些评分项：{'、'.join(sorted(unknown))}", field=sorted(unknown)[0]
+                )
+            total = sum(clean.values())
+        else:
+            if conclusion not in OpinionConclusion.values:
+                raise ServiceError("请选择会审结论（同意 / 原则同意需修改 / 不同意）", field="conclusion")
+            if StageOpinion.objects.filter(
+                project=locked, round=state.round, stage_id=stage.id, organisation=organisation
+            ).exists():
+                raise ConflictError(f"{organisation.name}已提交会审意见", field="opinion")
+        if StageOpinion.objects.filter(
+            project=locked, round=state.round, stage_id=stage.id, author=actor
+        ).exists():
+            raise ConflictError("您已提交过本环节的意见", field="opinion")
+        record = StageOpinion.objects.create(
+            project=locked,
+            round=state.round,
+            stage_id=stage.id,
+            organisation=organisation,
+            author=actor,
+            scores=clean,
+            total=total,
+            conclusion=conclusion if stage.kind == "joint_review" else "",
+            opinion=opinion,
+            created_at=clock.now(),
+        )
+        if locked.status == Status.SUBMITTED:
+            _move(
+                locked,
+                to_status=Status.IN_REVIEW,
+                actor=actor,
+                reason=f"{stage.name}：开始审查",
+                stage=stage.id,
+            )
+            locked.save(update_fields=["status", "current_stage", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="stage.opinion",
+            target=locked,
+            after={
+                "stage": stage.id,
+                "round": state.round,
+                "organisation": organisation.name,
+                "scores": clean,
+                "total": total,
+                "conclusion": record.conclusion,
+            },
+        )
+    return record
+
+
+def project_urge(*, actor: Any, project: Project, message: str) -> None:
+    """催办 — remind the construction unit (when returned) or the current stage's actors."""
+    message = _text(message, "message", "催办内容")
+    with transaction.atomic():
+        locked = Project.objects.select_for_update().get(pk=project.pk)
+        state = selectors.route_state(locked)
+        stage = state.current
+        if locked.status == Status.RETURNED:
+            returned = next((s for s in state.stages if s.state == "returned"), None)
+            if returned is None or not selectors.can_decide(actor, locked, returned):
+                raise PermissionDeniedError("只有退回该项目的审查部门可以催办")
+            notify_after_commit(
+                organisation_id=locked.lead_unit_id,
+                text=f"催办：{locked.name}。{message}",
+                url=f"/projects/{locked.pk}/",
+            )
+        elif stage is not None:
+            if locked.jurisdiction_id not in selectors.user_scope(actor).overseen_jurisdiction_ids:
+                raise PermissionDeniedError("您无权催办该项目")
+            notify_after_commit(
+                jurisdiction_id=locked.jurisdiction_id,
+                role="reviewer",
+                text=f"催办：{locked.name}（{stage.name}）。{message}",
+                url=f"/projects/{locked.pk}/",
+            )
+        else:
+            raise ServiceError("该项目当前没有待办理的环节，无需催办")
+        audit_record(actor=actor, action="project.urge", target=locked, after={"message": message})
+
+
+def project_copy_to(*, actor: Any, project: Project, organisation: Organisation, message: str) -> None:
+    """抄送 — send the project to a bureau for information."""
+    message = _text(message, "message", "抄送说明", required=False)
+    scope = selectors.user_scope(actor)
+    if project.jurisdiction_id not in scope.reviewer_jurisdiction_ids:
+        raise PermissionDeniedError("只有主管部门审核人可以抄送")
+    if (
+        organisation.jurisdiction_id != project.jurisdiction_id
+        and not project.jurisdiction.ancestors().filter(pk=organisation.jurisdiction_id).exists()
+    ):
+        raise ServiceError("只能抄送本级或上级部门", field="organisation")
+    with transaction.atomic():
+        notify_after_commit(
+            organisation_id=organisation.pk,
+            text=f"抄送：{project.name}。{message}"[:255],
+            url=f"/projects/{project.pk}/",
+        )
+        audit_record(
+            actor=actor,
+            action="project.copy_to",
+            target=project,
+            after={"organisation": organisation.name, "message": message},
+        )
