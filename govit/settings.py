@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "govit.policies",
     "govit.projects",
     "govit.documents",
+    "govit.experts",
     "govit.workflow",
     "govit.portal",
 ]

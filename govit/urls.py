@@ -20,6 +20,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("projects/", include("govit.projects.urls")),
     path("", include("govit.documents.urls")),
+    path("", include("govit.experts.urls")),
     path("", include("govit.workflow.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

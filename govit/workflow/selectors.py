@@ -9,6 +9,7 @@ from typing import Any
 from govit.accounts.choices import JurisdictionLevel, OrganisationKind, Role
 from govit.accounts.models import Organisation
 from govit.accounts.selectors import user_scope
+from govit.experts.selectors import panel_outcome
 from govit.policies.engine import load_pack
 from govit.projects.choices import Status
 from govit.projects.models import Project
@@ -272,13 +273,8 @@ def workflow_panel_context(user: Any, project: Project, policy: dict[str, Any]) 
                 totals = [o.total for o in opinions if o.total is not None]
                 context["score_mean"] = round(sum(totals) / len(totals), 2) if totals else None
         if stage.kind == "expert_review":
-            try:
-                from govit.experts.selectors import panel_outcome
-            except ImportError:  # pragma: no cover - the experts app is part of the product
-                panel_outcome = None
-            if panel_outcome is not None:
-                outcome = panel_outcome(project, stage.id)
-                context["panel_outcome"] = Outcome(outcome).label if outcome in Outcome.values else outcome
+            outcome = panel_outcome(project, stage.id, state.round)
+            context["panel_outcome"] = Outcome(outcome).label if outcome in Outcome.values else outcome
     context["can_urge"] = project.status in {*IN_ROUTE, Status.RETURNED} and (
         project.jurisdiction_id in scope.reviewer_jurisdiction_ids
         or (project.status in IN_ROUTE and project.jurisdiction_id in scope.overseen_jurisdiction_ids)

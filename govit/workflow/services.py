@@ -14,6 +14,7 @@ from govit.accounts.services import notify_after_commit
 from govit.audit.services import audit_record
 from govit.core import clock
 from govit.core.errors import ConflictError, PermissionDeniedError, ServiceError
+from govit.experts.selectors import panel_outcome
 from govit.projects.choices import Status
 from govit.projects.models import Project, ProjectTransition
 from govit.workflow import selectors
@@ -143,7 +144,7 @@ def stage_decide(
             elif stage.kind == "joint_review":
                 data = _joint(locked, state, stage)
             elif stage.kind == "expert_review":
-                data = _panel(locked, stage)
+                data = _panel(locked, state, stage)
             reason = _text(reason, "reason", "审查意见", required=False)
         elif outcome == Outcome.REVISE:
             reason = _text(reason, "reason", "退回原因")
@@ -247,10 +248,8 @@ def stage_decide(
     return decision
 
 
-def _panel(project: Project, stage: Stage) -> dict[str, Any]:
-    from govit.experts.selectors import panel_outcome  # the expert app sits beside the workflow
-
-    outcome = panel_outcome(project, stage.id)
+def _panel(project: Project, state: RouteState, stage: Stage) -> dict[str, Any]:
+    outcome = panel_outcome(project, stage.id, state.round)
     if outcome is None:
         raise ServiceError("专家评审尚未形成结论，请先组织专家评审并登记专家组意见", field="outcome")
     if outcome != Outcome.PASS:
