@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "govit.audit.middleware.RequestContextMiddleware",
+    "govit.core.middleware.ServiceErrorPageMiddleware",
 ]
 
 ROOT_URLCONF = "govit.urls"

@@ -1,14 +1,13 @@
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from govit.audit.services import audit_record
-from govit.core.errors import NotFoundError, ServiceError
+from govit.core.views import form_refused, service_run
 from govit.documents import selectors, services
 from govit.documents.forms import AttachmentUploadForm
 from govit.projects.selectors import project_get_for_user
@@ -17,40 +16,32 @@ from govit.projects.selectors import project_get_for_user
 @login_required
 @require_POST
 def attachment_upload(request: HttpRequest, project_id: int) -> HttpResponse:
-    try:
-        project = project_get_for_user(user=request.user, project_id=project_id)
-    except NotFoundError as error:
-        raise Http404(error.message) from error
+    project = project_get_for_user(user=request.user, project_id=project_id)
     form = AttachmentUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(
-            request, "未能上传：" + "；".join(str(e) for errs in form.errors.values() for e in errs)
-        )
+        form_refused(request, "未能上传", form)
         return redirect("project_detail", project_id=project.pk)
-    upload = form.cleaned_data["file"]
-    try:
-        attachment = services.attachment_upload(
+    data, upload = form.cleaned_data, form.cleaned_data["file"]
+    service_run(
+        request,
+        "未能上传",
+        lambda: services.attachment_upload(
             actor=request.user,
             project=project,
-            requirement_code=form.cleaned_data["requirement_code"],
+            requirement_code=data["requirement_code"],
             handle=upload,
             name=upload.name or "",
             size=upload.size or 0,
-            note=form.cleaned_data["note"],
-        )
-    except ServiceError as error:
-        messages.error(request, f"未能上传：{error.message}")
-    else:
-        messages.success(request, f"已上传“{attachment.requirement_name}”第 {attachment.version} 版")
+            note=data["note"],
+        ),
+        lambda attachment: f"已上传“{attachment.requirement_name}”第 {attachment.version} 版",
+    )
     return redirect(f"/projects/{project.pk}/#materials")
 
 
 @login_required
 def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
-    try:
-        attachment = selectors.attachment_get_for_user(user=request.user, attachment_id=attachment_id)
-    except NotFoundError as error:
-        raise Http404(error.message) from error
+    attachment = selectors.attachment_get_for_user(user=request.user, attachment_id=attachment_id)
     audit_record(
         actor=request.user,
         action="attachment.download",

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 
 from govit.accounts.selectors import user_scope
 from govit.core import clock
-from govit.core.errors import NotFoundError, ServiceError
+from govit.core.errors import ServiceError
+from govit.core.views import form_refused, service_run
 from govit.experts import permissions, selectors, services
 from govit.experts.choices import DrawStatus
 from govit.experts.forms import (
@@ -28,22 +29,15 @@ from govit.experts.forms import (
     VendorForm,
 )
 from govit.experts.models import DrawMember, Expert, ExpertDraw, ExpertField, ExpertReview, ProjectVendor
-from govit.experts.packrules import PackError, pack_stages, scoring_table_for
+from govit.experts.packrules import PackError, pack_stages, scoring_table_for, stage_info
 from govit.policies.engine.schema import ScoringTable
 from govit.projects.models import Project
 from govit.projects.selectors import project_get_for_user
 
 
-def _errors(form: Any) -> str:
-    return "；".join(str(e) for errs in form.errors.values() for e in errs)
-
-
 def _managed_project(request: HttpRequest, project_id: int) -> Project:
     """The project, if the user is its competent reviewer; 404 otherwise (as for projects one cannot see)."""
-    try:
-        project = project_get_for_user(user=request.user, project_id=project_id)
-    except NotFoundError:
-        raise Http404("项目不存在或无权查看") from None
+    project = project_get_for_user(user=request.user, project_id=project_id)
     if not permissions.can_manage_draws(request.user, project):
         raise Http404("只有本级主管部门审核人可以管理评审专家")
     return project
@@ -132,20 +126,21 @@ def expert_availability(request: HttpRequest, expert_id: int) -> HttpResponse:
     expert = _pool_expert(request, expert_id)
     form = AvailabilityForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "未能保存：" + _errors(form))
+        form_refused(request, "未能保存", form)
         return redirect("expert_detail", expert_id=expert.pk)
-    try:
-        services.expert_availability_set(
+    data = form.cleaned_data
+    service_run(
+        request,
+        "未能保存",
+        lambda: services.expert_availability_set(
             actor=request.user,
             expert=expert,
-            is_available=form.cleaned_data["is_available"],
-            unavailable_until=form.cleaned_data["unavailable_until"],
-            note=form.cleaned_data["note"],
-        )
-    except ServiceError as error:
-        messages.error(request, f"未能保存：{error.message}")
-    else:
-        messages.success(request, "已更新专家的抽取状态")
+            is_available=data["is_available"],
+            unavailable_until=data["unavailable_until"],
+            note=data["note"],
+        ),
+        "已更新专家的抽取状态",
+    )
     return redirect("expert_detail", expert_id=expert.pk)
 
 
@@ -155,19 +150,17 @@ def expert_conflict_add(request: HttpRequest, expert_id: int) -> HttpResponse:
     expert = _pool_expert(request, expert_id)
     form = DeclaredConflictForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "未能登记：" + _errors(form))
+        form_refused(request, "未能登记", form)
         return redirect("expert_detail", expert_id=expert.pk)
-    try:
-        services.expert_conflict_declare(
-            actor=request.user,
-            expert=expert,
-            name=form.cleaned_data["name"],
-            reason=form.cleaned_data["reason"],
-        )
-    except ServiceError as error:
-        messages.error(request, f"未能登记：{error.message}")
-    else:
-        messages.success(request, "已登记利害关系，抽取时将自动回避")
+    data = form.cleaned_data
+    service_run(
+        request,
+        "未能登记",
+        lambda: services.expert_conflict_declare(
+            actor=request.user, expert=expert, name=data["name"], reason=data["reason"]
+        ),
+        "已登记利害关系，抽取时将自动回避",
+    )
     return redirect("expert_detail", expert_id=expert.pk)
 
 
@@ -215,7 +208,7 @@ def draw_page(request: HttpRequest, project_id: int, stage_id: str) -> HttpRespo
     stage_article = ""
     if project.pack_code:
         try:
-            info = next((s for s in pack_stages(project.pack_code) if s.id == stage_id), None)
+            info = stage_info(project.pack_code, stage_id)
         except PackError:
             info = None
         if info is None and draw is None:
@@ -266,23 +259,22 @@ def draw_create(request: HttpRequest, project_id: int, stage_id: str) -> HttpRes
     project = _managed_project(request, project_id)
     form = DrawForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "未能抽取：" + _errors(form))
+        form_refused(request, "未能抽取", form)
         return redirect("expert_draw_page", project_id=project.pk, stage_id=stage_id)
-    try:
-        draw = services.expert_draw(
+    data = form.cleaned_data
+    service_run(
+        request,
+        "未能抽取",
+        lambda: services.expert_draw(
             actor=request.user,
             project=project,
             stage_id=stage_id,
-            size=form.cleaned_data["size"],
-            backups=form.cleaned_data["backups"],
-            field=form.cleaned_data["specialty"],
-        )
-    except ServiceError as error:
-        messages.error(request, f"未能抽取：{error.message}")
-    else:
-        messages.success(
-            request, f"已随机抽取专家 {draw.size} 人、备选 {draw.backups} 人（随机种子 {draw.seed}）"
-        )
+            size=data["size"],
+            backups=data["backups"],
+            field=data["specialty"],
+        ),
+        lambda draw: f"已随机抽取专家 {draw.size} 人、备选 {draw.backups} 人（随机种子 {draw.seed}）",
+    )
     return redirect("expert_draw_page", project_id=project.pk, stage_id=stage_id)
 
 
@@ -292,19 +284,17 @@ def draw_supplement(request: HttpRequest, draw_id: int) -> HttpResponse:
     draw = _managed_draw(request, draw_id)
     form = SupplementForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "未能补抽：" + _errors(form))
+        form_refused(request, "未能补抽", form)
         return redirect(_draw_url(draw))
-    try:
-        added = services.expert_draw_supplement(
-            actor=request.user,
-            draw=draw,
-            count=form.cleaned_data["count"],
-            reason=form.cleaned_data["reason"],
-        )
-    except ServiceError as error:
-        messages.error(request, f"未能补抽：{error.message}")
-    else:
-        messages.success(request, f"已补充抽取备选专家 {len(added)} 人")
+    data = form.cleaned_data
+    service_run(
+        request,
+        "未能补抽",
+        lambda: services.expert_draw_supplement(
+            actor=request.user, draw=draw, count=data["count"], reason=data["reason"]
+        ),
+        lambda added: f"已补充抽取备选专家 {len(added)} 人",
+    )
     return redirect(_draw_url(draw))
 
 
@@ -314,14 +304,15 @@ def draw_cancel(request: HttpRequest, draw_id: int) -> HttpResponse:
     draw = _managed_draw(request, draw_id)
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "未能作废：" + _errors(form))
+        form_refused(request, "未能作废", form)
         return redirect(_draw_url(draw))
-    try:
-        services.expert_draw_cancel(actor=request.user, draw=draw, reason=form.cleaned_data["reason"])
-    except ServiceError as error:
-        messages.error(request, f"未能作废：{error.message}")
-    else:
-        messages.success(request, "已作废本次抽取，可重新抽取")
+    reason = form.cleaned_data["reason"]
+    service_run(
+        request,
+        "未能作废",
+        lambda: services.expert_draw_cancel(actor=request.user, draw=draw, reason=reason),
+        "已作废本次抽取，可重新抽取",
+    )
     return redirect(_draw_url(draw))
 
 
@@ -331,19 +322,17 @@ def draw_conclude(request: HttpRequest, draw_id: int) -> HttpResponse:
     draw = _managed_draw(request, draw_id)
     form = ConcludeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "未能登记结论：" + _errors(form))
+        form_refused(request, "未能登记结论", form)
         return redirect(_draw_url(draw))
-    try:
-        services.panel_conclude(
-            actor=request.user,
-            draw=draw,
-            outcome=form.cleaned_data["outcome"],
-            opinion=form.cleaned_data["opinion"],
-        )
-    except ServiceError as error:
-        messages.error(request, f"未能登记结论：{error.message}")
-    else:
-        messages.success(request, "已登记专家组结论")
+    data = form.cleaned_data
+    service_run(
+        request,
+        "未能登记结论",
+        lambda: services.panel_conclude(
+            actor=request.user, draw=draw, outcome=data["outcome"], opinion=data["opinion"]
+        ),
+        "已登记专家组结论",
+    )
     return redirect(_draw_url(draw))
 
 
@@ -366,19 +355,21 @@ def member_decline(request: HttpRequest, member_id: int) -> HttpResponse:
     back = f"/expert-reviews/{member.pk}/" if is_self else _draw_url(member.draw)
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "未能办理回避：" + _errors(form))
+        form_refused(request, "未能办理回避", form)
         return redirect(back)
-    try:
-        promoted = services.draw_member_decline(
-            actor=request.user, member=member, reason=form.cleaned_data["reason"]
-        )
-    except ServiceError as error:
-        messages.error(request, f"未能办理回避：{error.message}")
-    else:
-        text = "已办理回避"
+    reason = form.cleaned_data["reason"]
+
+    def declined(promoted: DrawMember | None) -> str:
         if promoted is not None and not is_self:
-            text += f"，由备选专家{promoted.expert.name}递补"
-        messages.success(request, text)
+            return f"已办理回避，由备选专家{promoted.expert.name}递补"
+        return "已办理回避"
+
+    service_run(
+        request,
+        "未能办理回避",
+        lambda: services.draw_member_decline(actor=request.user, member=member, reason=reason),
+        declined,
+    )
     return redirect(back)
 
 
@@ -386,12 +377,12 @@ def member_decline(request: HttpRequest, member_id: int) -> HttpResponse:
 @require_POST
 def member_accept(request: HttpRequest, member_id: int) -> HttpResponse:
     member = _member_for(request, member_id)
-    try:
-        services.draw_member_accept(actor=request.user, member=member)
-    except ServiceError as error:
-        messages.error(request, f"未能确认：{error.message}")
-    else:
-        messages.success(request, "已确认参加评审")
+    service_run(
+        request,
+        "未能确认",
+        lambda: services.draw_member_accept(actor=request.user, member=member),
+        "已确认参加评审",
+    )
     return redirect("expert_review", member_id=member.pk)
 
 
@@ -401,19 +392,17 @@ def vendor_add(request: HttpRequest, project_id: int) -> HttpResponse:
     project = _managed_project(request, project_id)
     form = VendorForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "未能登记：" + _errors(form))
+        form_refused(request, "未能登记", form)
         return redirect("project_experts", project_id=project.pk)
-    try:
-        services.project_vendor_add(
-            actor=request.user,
-            project=project,
-            name=form.cleaned_data["name"],
-            role=form.cleaned_data["role"],
-        )
-    except ServiceError as error:
-        messages.error(request, f"未能登记：{error.message}")
-    else:
-        messages.success(request, "已登记，抽取专家时将回避该单位的人员")
+    data = form.cleaned_data
+    service_run(
+        request,
+        "未能登记",
+        lambda: services.project_vendor_add(
+            actor=request.user, project=project, name=data["name"], role=data["role"]
+        ),
+        "已登记，抽取专家时将回避该单位的人员",
+    )
     return redirect("project_experts", project_id=project.pk)
 
 
@@ -423,12 +412,12 @@ def vendor_remove(request: HttpRequest, vendor_id: int) -> HttpResponse:
     vendor = ProjectVendor.objects.select_related("project").filter(pk=vendor_id).first()
     if vendor is None or not permissions.can_manage_draws(request.user, vendor.project):
         raise Http404("供应商记录不存在或无权查看")
-    try:
-        services.project_vendor_remove(actor=request.user, vendor=vendor)
-    except ServiceError as error:
-        messages.error(request, f"未能删除：{error.message}")
-    else:
-        messages.success(request, "已删除")
+    service_run(
+        request,
+        "未能删除",
+        lambda: services.project_vendor_remove(actor=request.user, vendor=vendor),
+        "已删除",
+    )
     return redirect("project_experts", project_id=vendor.project_id)
 
 

@@ -14,7 +14,8 @@ from govit.accounts.choices import OrganisationKind
 from govit.accounts.models import Organisation
 from govit.accounts.selectors import user_scope
 from govit.core import clock
-from govit.core.errors import NotFoundError, ServiceError
+from govit.core.errors import ServiceError
+from govit.core.views import form_refused, service_run
 from govit.documents.forms import AttachmentUploadForm
 from govit.documents.selectors import attachment_history, attachment_latest_by_code
 from govit.projects import permissions, services
@@ -41,13 +42,6 @@ CO_UNIT_KINDS = [
     OrganisationKind.PARK,
     OrganisationKind.STATE_ENTERPRISE,
 ]
-
-
-def _get_project(request: HttpRequest, project_id: int) -> Project:
-    try:
-        return project_get_for_user(user=request.user, project_id=project_id)
-    except NotFoundError:
-        raise Http404("项目不存在或无权查看") from None
 
 
 def _unit_choices(request: HttpRequest) -> QuerySet[Organisation]:
@@ -157,7 +151,7 @@ def _initial(project: Project) -> dict[str, Any]:
 
 @login_required
 def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = _get_project(request, project_id)
+    project = project_get_for_user(user=request.user, project_id=project_id)
     if not permissions.can_edit(request.user, project):
         messages.error(request, "当前状态下不能修改该项目")
         return redirect("project_detail", project_id=project.pk)
@@ -187,13 +181,10 @@ def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
     )
 
 
-def _form_errors(form: Any) -> str:
-    return "；".join(str(e) for errs in form.errors.values() for e in errs)
-
-
 @login_required
 def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = _get_project(request, project_id)
+    project = project_get_for_user(user=request.user, project_id=project_id)
+    can_submit = permissions.can_submit(request.user, project)
     transitions = project.transitions.select_related("actor").order_by("created_at", "id")
     overrides = project.finding_overrides.select_related("decided_by", "revoked_by")
     policy = project_policy(project)
@@ -205,14 +196,12 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
             "transitions": transitions,
             "co_units": project.co_units.all(),
             "can_edit": permissions.can_edit(request.user, project),
-            "can_submit": permissions.can_submit(request.user, project),
+            "can_submit": can_submit,
             "can_withdraw": permissions.can_withdraw(request.user, project),
             "can_override": permissions.can_override_finding(request.user, project),
             "can_upload": permissions.can_upload(request.user, project),
             "withdraw_form": WithdrawForm(),
-            "submit_problems": services.declaration_check(project)
-            if permissions.can_submit(request.user, project)
-            else [],
+            "submit_problems": services.declaration_check(project) if can_submit else [],
             "policy": policy,
             **workflow_panel_context(request.user, project, policy),
             "active_overrides": {o.rule_id: o for o in overrides if o.revoked_at is None},
@@ -227,74 +216,70 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def finding_override(request: HttpRequest, project_id: int, rule_id: str) -> HttpResponse:
-    project = _get_project(request, project_id)
+    project = project_get_for_user(user=request.user, project_id=project_id)
     form = FindingOverrideForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "未能豁免：" + _form_errors(form))
+        form_refused(request, "未能豁免", form)
         return redirect("project_detail", project_id=project.pk)
-    try:
-        services.finding_override_create(
-            actor=request.user,
-            project=project,
-            rule_id=rule_id,
-            justification=form.cleaned_data["justification"],
-        )
-    except ServiceError as error:
-        messages.error(request, f"未能豁免：{error.message}")
-    else:
-        messages.success(request, "已豁免该原则性审查意见，理由已记录")
+    justification = form.cleaned_data["justification"]
+    service_run(
+        request,
+        "未能豁免",
+        lambda: services.finding_override_create(
+            actor=request.user, project=project, rule_id=rule_id, justification=justification
+        ),
+        "已豁免该原则性审查意见，理由已记录",
+    )
     return redirect("project_detail", project_id=project.pk)
 
 
 @login_required
 @require_POST
 def finding_override_revoke(request: HttpRequest, project_id: int, override_id: int) -> HttpResponse:
-    project = _get_project(request, project_id)
+    project = project_get_for_user(user=request.user, project_id=project_id)
     override = FindingOverride.objects.filter(pk=override_id, project=project).first()
     if override is None:
         raise Http404("豁免记录不存在")
     form = OverrideRevokeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "未能撤销豁免：" + _form_errors(form))
+        form_refused(request, "未能撤销豁免", form)
         return redirect("project_detail", project_id=project.pk)
-    try:
-        services.finding_override_revoke(
-            actor=request.user, override=override, reason=form.cleaned_data["reason"]
-        )
-    except ServiceError as error:
-        messages.error(request, f"未能撤销豁免：{error.message}")
-    else:
-        messages.success(request, "已撤销豁免，该审查意见重新生效")
+    reason = form.cleaned_data["reason"]
+    service_run(
+        request,
+        "未能撤销豁免",
+        lambda: services.finding_override_revoke(actor=request.user, override=override, reason=reason),
+        "已撤销豁免，该审查意见重新生效",
+    )
     return redirect("project_detail", project_id=project.pk)
 
 
 @login_required
 @require_POST
 def project_submit(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = _get_project(request, project_id)
-    try:
-        services.declaration_submit(actor=request.user, project=project)
-    except ServiceError as error:
-        messages.error(request, f"未能提交：{error.message}")
-    else:
-        messages.success(request, "已提交申报，等待主管部门审查")
+    project = project_get_for_user(user=request.user, project_id=project_id)
+    service_run(
+        request,
+        "未能提交",
+        lambda: services.declaration_submit(actor=request.user, project=project),
+        "已提交申报，等待主管部门审查",
+    )
     return redirect("project_detail", project_id=project.pk)
 
 
 @login_required
 @require_POST
 def project_withdraw(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = _get_project(request, project_id)
+    project = project_get_for_user(user=request.user, project_id=project_id)
     form = WithdrawForm(request.POST)
     if not form.is_valid():
-        messages.error(
-            request, "未能撤回：" + "；".join(str(e) for errs in form.errors.values() for e in errs)
-        )
+        form_refused(request, "未能撤回", form)
         return redirect("project_detail", project_id=project.pk)
-    try:
-        services.declaration_withdraw(actor=request.user, project=project, reason=form.cleaned_data["reason"])
-    except ServiceError as error:
-        messages.error(request, f"未能撤回：{error.message}")
-    else:
-        messages.success(request, "已撤回申报，项目回到草稿状态")
+    reason = form.cleaned_data["reason"]
+    service_run(
+        request,
+        "未能撤回",
+        lambda: services.declaration_withdraw(actor=request.user, project=project, reason=reason),
+        "已撤回申报，项目回到草稿状态",
+    )
     return redirect("project_detail", project_id=project.pk)

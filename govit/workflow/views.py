@@ -1,30 +1,17 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from govit.accounts.models import Organisation
-from govit.core.errors import NotFoundError, ServiceError
+from govit.core.views import form_refused, service_run
 from govit.projects.models import Project
 from govit.projects.selectors import project_get_for_user, project_list_for_user
 from govit.workflow import selectors, services
 from govit.workflow.forms import CopyToForm, StageDecisionForm, StageOpinionForm, UrgeForm
-
-
-def _project(request: HttpRequest, project_id: int) -> Project:
-    try:
-        return project_get_for_user(user=request.user, project_id=project_id)
-    except NotFoundError as error:
-        raise Http404(error.message) from error
-
-
-def _errors(form: Any) -> str:
-    return "；".join(str(e) for errs in form.errors.values() for e in errs)
 
 
 def _back(project: Project) -> HttpResponse:
@@ -34,10 +21,10 @@ def _back(project: Project) -> HttpResponse:
 @login_required
 @require_POST
 def stage_decide(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_get_for_user(user=request.user, project_id=project_id)
     form = StageDecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "未能登记结论：" + _errors(form))
+        form_refused(request, "未能登记结论", form)
         return _back(project)
     data = form.cleaned_data
     approval = {
@@ -46,8 +33,10 @@ def stage_decide(request: HttpRequest, project_id: int) -> HttpResponse:
         "approved_on": data["approved_on"],
         "decided_by_body": data["decided_by_body"],
     }
-    try:
-        decision = services.stage_decide(
+    service_run(
+        request,
+        "未能登记结论",
+        lambda: services.stage_decide(
             actor=request.user,
             project=project,
             stage_id=data["stage_id"],
@@ -55,24 +44,23 @@ def stage_decide(request: HttpRequest, project_id: int) -> HttpResponse:
             reason=data["reason"],
             due_date=data["due_date"],
             approval=approval,
-        )
-    except ServiceError as error:
-        messages.error(request, f"未能登记结论：{error.message}")
-    else:
-        messages.success(request, f"已登记“{decision.stage_name}”环节结论：{decision.get_outcome_display()}")
+        ),
+        lambda decision: f"已登记“{decision.stage_name}”环节结论：{decision.get_outcome_display()}",
+    )
     return _back(project)
 
 
 @login_required
 @require_POST
 def stage_opinion(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_get_for_user(user=request.user, project_id=project_id)
     form = StageOpinionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "未能提交意见：" + _errors(form))
+        form_refused(request, "未能提交意见", form)
         return _back(project)
+    data = form.cleaned_data
     scores: dict[str, int] = {}
-    table = selectors.scoring_table(project, form.cleaned_data["stage_id"])
+    table = selectors.scoring_table(project, data["stage_id"])
     if table is not None:
         for criterion in table.criteria:
             raw = (request.POST.get(f"score_{criterion.code}") or "").strip()
@@ -81,43 +69,44 @@ def stage_opinion(request: HttpRequest, project_id: int) -> HttpResponse:
                     messages.error(request, f"未能提交意见：“{criterion.name}”的得分应为整数")
                     return _back(project)
                 scores[criterion.code] = int(raw)
-    try:
-        services.stage_opinion_submit(
+    service_run(
+        request,
+        "未能提交意见",
+        lambda: services.stage_opinion_submit(
             actor=request.user,
             project=project,
-            stage_id=form.cleaned_data["stage_id"],
-            opinion=form.cleaned_data["opinion"],
-            conclusion=form.cleaned_data["conclusion"],
+            stage_id=data["stage_id"],
+            opinion=data["opinion"],
+            conclusion=data["conclusion"],
             scores=scores,
-        )
-    except ServiceError as error:
-        messages.error(request, f"未能提交意见：{error.message}")
-    else:
-        messages.success(request, "意见已提交")
+        ),
+        "意见已提交",
+    )
     return _back(project)
 
 
 @login_required
 @require_POST
 def project_urge(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_get_for_user(user=request.user, project_id=project_id)
     form = UrgeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "未能催办：" + _errors(form))
+        form_refused(request, "未能催办", form)
         return _back(project)
-    try:
-        services.project_urge(actor=request.user, project=project, message=form.cleaned_data["message"])
-    except ServiceError as error:
-        messages.error(request, f"未能催办：{error.message}")
-    else:
-        messages.success(request, "已催办")
+    message = form.cleaned_data["message"]
+    service_run(
+        request,
+        "未能催办",
+        lambda: services.project_urge(actor=request.user, project=project, message=message),
+        "已催办",
+    )
     return _back(project)
 
 
 @login_required
 @require_POST
 def project_copy_to(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = _project(request, project_id)
+    project = project_get_for_user(user=request.user, project_id=project_id)
     form = CopyToForm(request.POST)
     organisation = None
     if form.is_valid():
@@ -127,17 +116,15 @@ def project_copy_to(request: HttpRequest, project_id: int) -> HttpResponse:
     if organisation is None:
         messages.error(request, "未能抄送：请选择抄送单位")
         return _back(project)
-    try:
-        services.project_copy_to(
-            actor=request.user,
-            project=project,
-            organisation=organisation,
-            message=form.cleaned_data["message"],
-        )
-    except ServiceError as error:
-        messages.error(request, f"未能抄送：{error.message}")
-    else:
-        messages.success(request, f"已抄送{organisation.name}")
+    target, message = organisation, form.cleaned_data["message"]
+    service_run(
+        request,
+        "未能抄送",
+        lambda: services.project_copy_to(
+            actor=request.user, project=project, organisation=target, message=message
+        ),
+        f"已抄送{target.name}",
+    )
     return _back(project)
 
 

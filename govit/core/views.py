@@ -1,0 +1,39 @@
+"""What every page that changes something does: show the form's or the service's Chinese error, or the
+success message, then redirect."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.contrib import messages
+from django.forms import BaseForm
+from django.http import HttpRequest
+
+from govit.core.errors import ServiceError
+
+T = TypeVar("T")
+
+
+def form_errors_text(form: BaseForm) -> str:
+    """Every error of a bound form, in one line."""
+    return "；".join(str(e) for errs in form.errors.values() for e in errs)
+
+
+def form_refused(request: HttpRequest, failure: str, form: BaseForm) -> None:
+    """``<failure>：<the form's errors>`` as the page's error message."""
+    messages.error(request, f"{failure}：{form_errors_text(form)}")
+
+
+def service_run(
+    request: HttpRequest, failure: str, call: Callable[[], T], success: str | Callable[[T], str]
+) -> T | None:
+    """Run a service for a page. A ServiceError becomes ``<failure>：<message>`` and None is returned
+    (the service changed nothing); otherwise the success message is shown and the result returned."""
+    try:
+        result = call()
+    except ServiceError as error:
+        messages.error(request, f"{failure}：{error.message}")
+        return None
+    messages.success(request, success(result) if callable(success) else success)
+    return result
