@@ -21,6 +21,7 @@ from govit.documents.models import Attachment
 from govit.documents.selectors import requirement_find
 from govit.projects import permissions
 from govit.projects.models import Project
+from govit.projects.services import project_lock
 
 
 def attachment_upload(
@@ -55,7 +56,7 @@ def attachment_upload(
     stored = default_storage.save(f"projects/{project.pk}/{uuid.uuid4().hex}.{kind.extension}", File(handle))
     try:
         with transaction.atomic():
-            locked = Project.objects.select_for_update().get(pk=project.pk)
+            locked = project_lock(project)
             current = locked.attachments.filter(requirement_code=requirement_code).aggregate(v=Max("version"))
             attachment = Attachment.objects.create(
                 project=locked,

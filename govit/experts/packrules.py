@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from govit.policies.engine import Facts, FactsError, PackError, load_pack
 from govit.policies.engine.schema import ScoringTable
 from govit.policies.services import policy_evaluate
+from govit.projects.policy import cite_text
 
 # Stage kinds whose panel is an acceptance panel (验收专家组); every other stage uses the review panel.
 ACCEPTANCE_KINDS = frozenset({"acceptance"})
@@ -50,13 +50,6 @@ def panel_counts_field(stage_kind: str) -> str:
     return "acceptance_panel_size" if stage_kind in ACCEPTANCE_KINDS else "review_panel_size"
 
 
-def _cite_text(item: dict[str, Any]) -> str:
-    cite = item.get("cite") or {}
-    ids = "、".join(item.get("catalogue") or [])
-    text = f"{cite.get('article', '')}：“{cite.get('quote', '')}”"
-    return f"{text}；{ids}" if ids else text
-
-
 def panel_size_problems(
     *, pack_code: str, facts: Facts, counts_field: str, size: int, on: dt.date
 ) -> list[str]:
@@ -71,11 +64,11 @@ def panel_size_problems(
     problems: list[str] = []
     for rule in result.get("validations", []):
         if rule.get("field") == path and rule.get("status") == "fail":
-            problems.append(f"{rule.get('message', rule.get('id'))}（{rule.get('id')}，{_cite_text(rule)}）")
+            problems.append(f"{rule.get('message', rule.get('id'))}（{rule.get('id')}，{cite_text(rule)}）")
     for rule in result.get("thresholds", []):
         if path in str(rule.get("measure", "")) and rule.get("met") is False:
             what = rule.get("consequence") or rule.get("literal") or rule.get("id")
-            problems.append(f"{what}（{rule.get('id')}：要求{rule.get('literal', '')}，{_cite_text(rule)}）")
+            problems.append(f"{what}（{rule.get('id')}：要求{rule.get('literal', '')}，{cite_text(rule)}）")
     return problems
 
 

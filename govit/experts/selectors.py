@@ -27,14 +27,8 @@ from govit.experts.models import (
     PanelConclusion,
 )
 from govit.experts.packrules import scoring_table_for
-from govit.projects.choices import Status
 from govit.projects.models import Project
-
-
-def project_round(project: Project) -> int:
-    """申报轮次 — how many times the declaration has been submitted (a resubmission after 退回 starts a new
-    round); the same count as ``govit.workflow.selectors.project_round``."""
-    return max(1, project.transitions.filter(to_status=Status.SUBMITTED).count())
+from govit.projects.selectors import project_round
 
 
 def draw_sample(seed: int, candidate_ids: Sequence[int], k: int) -> list[int]:

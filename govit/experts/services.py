@@ -55,11 +55,12 @@ from govit.experts.selectors import (
     expert_draw_replay,
     panel_aggregate,
     panel_members,
-    project_round,
 )
 from govit.projects.choices import Status
 from govit.projects.facts import project_facts
 from govit.projects.models import ExpertAssignment, Project
+from govit.projects.selectors import project_round
+from govit.projects.services import project_lock
 
 __all__ = [
     "draw_member_accept",
@@ -84,14 +85,6 @@ REASON_LIMIT = 500
 MAX_BUDGET_YUAN = 10**12
 # A draw may be made once the declaration has reached the competent bureau and until the project ends.
 CLOSED_STATUSES = frozenset({Status.DRAFT, Status.TERMINATED, Status.NOT_SUPPORTED})
-
-
-def _lock_project(project: Project) -> Project:
-    return (
-        Project.objects.select_for_update(of=("self",))
-        .select_related("lead_unit", "jurisdiction")
-        .get(pk=project.pk)
-    )
 
 
 def _lock_draw(draw: ExpertDraw) -> ExpertDraw:
@@ -237,7 +230,7 @@ def expert_draw(
         raise ServiceError(f"备选人数不能超过 {MAX_BACKUPS} 人", field="backups")
     seed_value = _seed(seed)
     with transaction.atomic():
-        locked = _lock_project(project)
+        locked = project_lock(project)
         if not permissions.can_manage_draws(actor, locked):
             raise PermissionDeniedError("只有本级主管部门审核人可以抽取评审专家")
         if locked.status in CLOSED_STATUSES:
@@ -346,7 +339,7 @@ def expert_draw_supplement(
         raise ServiceError(f"补抽原因不能超过 {REASON_LIMIT} 个字", field="reason")
     seed_value = _seed(seed)
     with transaction.atomic():
-        project = _lock_project(draw.project)
+        project = project_lock(draw.project)
         locked = _lock_draw(draw)
         if not permissions.can_manage_draws(actor, project):
             raise PermissionDeniedError("只有本级主管部门审核人可以补充抽取专家")
@@ -417,7 +410,7 @@ def expert_draw_cancel(*, actor: Any, draw: ExpertDraw, reason: str) -> ExpertDr
     Not once the panel has concluded."""
     reason = _reason(reason, field="reason", label="作废原因")
     with transaction.atomic():
-        project = _lock_project(draw.project)
+        project = project_lock(draw.project)
         locked = _lock_draw(draw)
         if not permissions.can_manage_draws(actor, project):
             raise PermissionDeniedError("只有本级主管部门审核人可以作废抽取")
@@ -462,7 +455,7 @@ def draw_member_decline(*, actor: Any, member: DrawMember, reason: str) -> DrawM
     the reviewer is told to draw more (``expert_draw_supplement``) or draw again."""
     reason = _reason(reason, field="reason", label="回避或谢绝原因")
     with transaction.atomic():
-        project = _lock_project(member.draw.project)
+        project = project_lock(member.draw.project)
         draw = _lock_draw(member.draw)
         locked = _lock_member(member)
         is_self = permissions.is_member_expert(actor, locked)
@@ -673,7 +666,7 @@ def panel_conclude(*, actor: Any, draw: ExpertDraw, outcome: str, opinion: str) 
         raise ServiceError("请选择专家组结论：通过、退回修改或不通过", field="outcome")
     opinion = _reason(opinion, field="opinion", label="专家组意见", limit=OPINION_LIMIT)
     with transaction.atomic():
-        project = _lock_project(draw.project)
+        project = project_lock(draw.project)
         locked = _lock_draw(draw)
         if not permissions.can_manage_draws(actor, project):
             raise PermissionDeniedError("只有本级主管部门审核人可以登记专家组结论")
@@ -727,7 +720,7 @@ def project_vendor_add(
     if role not in VendorRole.values:
         raise ServiceError("请选择身份：投标人、中标人或供应商", field="role")
     with transaction.atomic():
-        locked = _lock_project(project)
+        locked = project_lock(project)
         if not permissions.can_manage_draws(actor, locked):
             raise PermissionDeniedError("只有本级主管部门审核人可以登记项目供应商")
         if ProjectVendor.objects.filter(project=locked, name=name, role=role).exists():
@@ -756,7 +749,7 @@ def project_vendor_add(
 
 def project_vendor_remove(*, actor: Any, vendor: ProjectVendor) -> None:
     with transaction.atomic():
-        locked = _lock_project(vendor.project)
+        locked = project_lock(vendor.project)
         if not permissions.can_manage_draws(actor, locked):
             raise PermissionDeniedError("只有本级主管部门审核人可以删除项目供应商")
         row = ProjectVendor.objects.select_for_update().filter(pk=vendor.pk).first()

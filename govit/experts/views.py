@@ -32,7 +32,7 @@ from govit.experts.models import DrawMember, Expert, ExpertDraw, ExpertField, Ex
 from govit.experts.packrules import PackError, pack_stages, scoring_table_for, stage_info
 from govit.policies.engine.schema import ScoringTable
 from govit.projects.models import Project
-from govit.projects.selectors import project_get_for_user
+from govit.projects.selectors import project_get_for_user, project_round
 
 
 def _managed_project(request: HttpRequest, project_id: int) -> Project:
@@ -178,7 +178,7 @@ def project_experts(request: HttpRequest, project_id: int) -> HttpResponse:
             stages = [s for s in pack_stages(project.pack_code) if s.involves_experts]
         except PackError as exc:
             error = str(exc)
-    round_number = selectors.project_round(project)
+    round_number = project_round(project)
     draws = {
         d.stage_id: d
         for d in ExpertDraw.objects.filter(project=project, round=round_number).exclude(

@@ -29,10 +29,16 @@ def project_policy(project: Project) -> dict[str, Any]:
         return {"error": str(error)}
 
 
-def _cite(item: dict[str, Any]) -> str:
+def cite_text(item: dict[str, Any]) -> str:
+    """A rule's citation in one line: 第十七条：“原文”；RJ-15、TH-03."""
     cite = item.get("cite") or {}
     ids = "、".join(item.get("catalogue") or [])
-    return f"〔{cite.get('article', '')}：“{cite.get('quote', '')}”{'；' + ids if ids else ''}〕"
+    text = f"{cite.get('article', '')}：“{cite.get('quote', '')}”"
+    return f"{text}；{ids}" if ids else text
+
+
+def _cite(item: dict[str, Any]) -> str:
+    return f"〔{cite_text(item)}〕"
 
 
 def project_policy_text(project: Project) -> str:

@@ -83,3 +83,9 @@ def project_todo_for_user(user: Any) -> QuerySet[Project]:
             status__in=[Status.SUBMITTED, Status.IN_REVIEW],
         )
     return project_list_for_user(user).filter(q).order_by("-updated_at")
+
+
+def project_round(project: Project) -> int:
+    """申报轮次: how many times the declaration has been submitted (a resubmission after 退回 starts a new
+    round); 0 before the first submission."""
+    return project.transitions.filter(to_status=Status.SUBMITTED).count()

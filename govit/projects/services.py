@@ -18,7 +18,7 @@ from govit.policies.engine import load_pack
 from govit.projects import permissions
 from govit.projects.choices import Status
 from govit.projects.models import COST_FIELDS, FUNDING_FIELDS, FindingOverride, Project, ProjectTransition
-from govit.projects.policy import project_policy
+from govit.projects.policy import cite_text, project_policy
 
 # Fields a construction unit may set on its declaration.
 EDITABLE_FIELDS = (
@@ -70,25 +70,32 @@ def _pack_of(organisation: Organisation) -> str:
     return ""
 
 
-def _lock(project: Project) -> Project:
-    return Project.objects.select_for_update().get(pk=project.pk)
+def project_lock(project: Project) -> Project:
+    """The project's row, locked until the transaction ends (call inside ``transaction.atomic``)."""
+    return (
+        Project.objects.select_for_update(of=("self",))
+        .select_related("lead_unit", "jurisdiction")
+        .get(pk=project.pk)
+    )
 
 
-def _transition(
+def project_transition_record(
     *, project: Project, to_status: str, actor: Any, reason: str = "", stage: str = "", first: bool = False
 ) -> None:
+    """Record a move of the project's status (who, why, at which stage, under which pack version) and apply
+    it to ``project``; the caller saves the project in the same transaction."""
     ProjectTransition.objects.create(
         project=project,
         from_status="" if first else project.status,
         to_status=to_status,
-        stage=stage,
+        stage=stage[:60],
         actor=actor,
         reason=reason,
         pack_version=project.pack_version,
         created_at=clock.now(),
     )
     project.status = to_status
-    project.current_stage = stage
+    project.current_stage = stage[:60]
 
 
 def project_create(
@@ -109,7 +116,9 @@ def project_create(
         _apply(project, fields)
         project.save()
         project.co_units.set(co_units)
-        _transition(project=project, to_status=Status.DRAFT, actor=actor, reason="创建项目", first=True)
+        project_transition_record(
+            project=project, to_status=Status.DRAFT, actor=actor, reason="创建项目", first=True
+        )
         project.save(update_fields=["status", "current_stage"])
         audit_record(actor=actor, action="project.create", target=project, after=_snapshot(project))
     return project
@@ -125,7 +134,7 @@ def project_update(
 ) -> Project:
     """修改项目 — only while the declaration is a draft or was returned for revision."""
     with transaction.atomic():
-        locked = _lock(project)
+        locked = project_lock(project)
         if not permissions.can_edit(actor, locked):
             raise PermissionDeniedError("当前状态下您不能修改该项目")
         if expected_version is not None and expected_version != locked.version:
@@ -158,7 +167,7 @@ def declaration_check(project: Project) -> list[tuple[str, str]]:
 def declaration_submit(*, actor: Any, project: Project) -> Project:
     """提交申报 — the unit sends its declaration to the competent bureau."""
     with transaction.atomic():
-        locked = _lock(project)
+        locked = project_lock(project)
         if not permissions.can_submit(actor, locked):
             raise PermissionDeniedError("当前状态下您不能提交该项目")
         problems = declaration_check(locked)
@@ -171,7 +180,7 @@ def declaration_submit(*, actor: Any, project: Project) -> Project:
             locked.pack_version = load_pack(
                 locked.pack_code
             ).pack.meta.version  # the rules this round is judged by
-        _transition(
+        project_transition_record(
             project=locked,
             to_status=Status.SUBMITTED,
             actor=actor,
@@ -206,11 +215,13 @@ def declaration_withdraw(*, actor: Any, project: Project, reason: str) -> Projec
     if len(reason) > 500:
         raise ServiceError("撤回原因不能超过 500 字", field="reason")
     with transaction.atomic():
-        locked = _lock(project)
+        locked = project_lock(project)
         if not permissions.can_withdraw(actor, locked):
             raise PermissionDeniedError("当前状态下您不能撤回该项目")
         from_status = locked.status
-        _transition(project=locked, to_status=Status.DRAFT, actor=actor, reason=f"撤回申报：{reason}")
+        project_transition_record(
+            project=locked, to_status=Status.DRAFT, actor=actor, reason=f"撤回申报：{reason}"
+        )
         locked.version += 1
         locked.save(update_fields=["status", "current_stage", "version", "updated_at"])
         audit_record(
@@ -235,7 +246,7 @@ def finding_override_create(
     if len(justification) > 1000:
         raise ServiceError("豁免理由不能超过 1000 字", field="justification")
     with transaction.atomic():
-        locked = _lock(project)
+        locked = project_lock(project)
         if not permissions.can_override_finding(actor, locked):
             raise PermissionDeniedError("只有本级主管部门审核人可以豁免审查意见，且项目须已申报")
         if locked.finding_overrides.filter(rule_id=rule_id, revoked_at__isnull=True).exists():
@@ -257,7 +268,7 @@ def finding_override_create(
             project=locked,
             rule_id=rule_id,
             rule_message=str(finding.get("message", ""))[:300],
-            cite=f"{cite.get('article', '')}：{cite.get('quote', '')}"[:300],
+            cite=cite_text(finding)[:300],
             justification=justification,
             decided_by=actor,
             decided_at=clock.now(),
@@ -283,7 +294,7 @@ def finding_override_revoke(*, actor: Any, override: FindingOverride, reason: st
     if not reason:
         raise ServiceError("请填写撤销理由", field="reason")
     with transaction.atomic():
-        locked = _lock(override.project)
+        locked = project_lock(override.project)
         if not permissions.can_override_finding(actor, locked):
             raise PermissionDeniedError("只有本级主管部门审核人可以撤销豁免")
         row = FindingOverride.objects.select_for_update().get(pk=override.pk)

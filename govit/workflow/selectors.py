@@ -14,6 +14,7 @@ from govit.policies.engine import load_pack
 from govit.projects.choices import Status
 from govit.projects.models import Project
 from govit.projects.policy import project_policy
+from govit.projects.selectors import project_round
 from govit.workflow.choices import AFTER_APPROVAL_KINDS, DECLARATION_KINDS, FORWARD, TERMINAL, Outcome
 from govit.workflow.models import StageDecision, StageOpinion
 
@@ -66,11 +67,6 @@ class RouteState:
     current: Stage | None = None
     policy: dict[str, Any] = field(default_factory=dict)
     error: str = ""
-
-
-def project_round(project: Project) -> int:
-    """申报轮次: how many times the declaration has been submitted (resubmission after 退回 starts a new round)."""
-    return project.transitions.filter(to_status=Status.SUBMITTED).count()
 
 
 def _approval_phase(route: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -16,7 +16,9 @@ from govit.core import clock
 from govit.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from govit.experts.selectors import panel_outcome
 from govit.projects.choices import Status
-from govit.projects.models import Project, ProjectTransition
+from govit.projects.models import Project
+from govit.projects.policy import cite_text
+from govit.projects.services import project_lock, project_transition_record
 from govit.workflow import selectors
 from govit.workflow.choices import FORWARD, TERMINAL, OpinionConclusion, Outcome
 from govit.workflow.models import ProjectApproval, StageDecision, StageOpinion
@@ -35,7 +37,7 @@ def _text(value: str, field: str, label: str, *, required: bool = True) -> str:
 
 
 def _locked_state(project: Project, stage_id: str) -> tuple[Project, RouteState, Stage]:
-    locked = Project.objects.select_for_update().get(pk=project.pk)
+    locked = project_lock(project)
     state = selectors.route_state(locked)
     if state.error:
         raise ServiceError(f"无法确定审查流程：{state.error}")
@@ -49,24 +51,15 @@ def _locked_state(project: Project, stage_id: str) -> tuple[Project, RouteState,
 
 
 def _cite(stage: Stage) -> str:
-    return f"{stage.article}：{stage.cite.get('quote', '')}"[:300]
+    return cite_text({"cite": stage.cite, "catalogue": stage.catalogue})[:300]
 
 
 def _move(project: Project, *, to_status: str, actor: Any, reason: str, stage: str) -> None:
     if project.status == to_status and project.current_stage == stage:
         return
-    ProjectTransition.objects.create(
-        project=project,
-        from_status=project.status,
-        to_status=to_status,
-        stage=stage,
-        actor=actor,
-        reason=reason[:500],
-        pack_version=project.pack_version,
-        created_at=clock.now(),
+    project_transition_record(
+        project=project, to_status=to_status, actor=actor, reason=reason[:500], stage=stage
     )
-    project.status = to_status
-    project.current_stage = stage[:60]
 
 
 def _check_findings(state: RouteState) -> None:
@@ -393,7 +386,7 @@ def project_urge(*, actor: Any, project: Project, message: str) -> None:
     """催办 — remind the construction unit (when returned) or the current stage's actors."""
     message = _text(message, "message", "催办内容")
     with transaction.atomic():
-        locked = Project.objects.select_for_update().get(pk=project.pk)
+        locked = project_lock(project)
         state = selectors.route_state(locked)
         stage = state.current
         if locked.status == Status.RETURNED:
