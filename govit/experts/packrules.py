@@ -72,9 +72,9 @@ def panel_size_problems(
     return problems
 
 
-def scoring_table_for(pack_code: str, stage_id: str) -> ScoringTable | None:
-    """The pack's scoring table for ``stage_id``; the first table when none names the stage; None when the
-    pack has no scoring table (then experts give an opinion without scores)."""
+def scoring_table_for(pack_code: str, stage_id: str, *, fallback_first: bool = True) -> ScoringTable | None:
+    """The pack's scoring table for ``stage_id``; when none names the stage, the pack's first table
+    (``fallback_first``, used for expert panels) or None; None when the pack has no scoring table."""
     if not pack_code:
         return None
     try:
@@ -83,7 +83,7 @@ def scoring_table_for(pack_code: str, stage_id: str) -> ScoringTable | None:
         return None
     if not tables:
         return None
-    return next((t for t in tables if t.stage == stage_id), tables[0])
+    return next((t for t in tables if t.stage == stage_id), tables[0] if fallback_first else None)
 
 
 __all__ = [

@@ -56,6 +56,7 @@ from govit.experts.selectors import (
     panel_aggregate,
     panel_members,
 )
+from govit.policies.engine import score_sheet_check
 from govit.projects.choices import Status
 from govit.projects.facts import project_facts
 from govit.projects.models import ExpertAssignment, Project
@@ -558,28 +559,22 @@ def _validate_scores(pack_code: str, stage_id: str, scores: Mapping[str, Any]) -
         if scores:
             raise ServiceError("本环节政策包未设评分表，无需打分，请填写评审意见", field="scores")
         return {}, ""
-    known = {c.code for c in table.criteria}
-    unknown = sorted(str(code) for code in scores if code not in known)
-    if unknown:
-        raise ServiceError(f"评分表“{table.name}”中没有评分项：{'、'.join(unknown)}", field="scores")
-    clean: dict[str, int] = {}
-    for criterion in table.criteria:
-        label = f"评分项“{criterion.name}”"
-        if criterion.code not in scores or scores[criterion.code] in (None, ""):
+    clean, problems = score_sheet_check(table, scores)
+    if problems:  # an unknown criterion is reported first
+        problem = next((p for p in problems if p.kind == "unknown"), problems[0])
+        criterion = problem.criterion
+        if criterion is None:
             raise ServiceError(
-                f"请填写{label}的得分（0 至 {criterion.weight} 分）", field=f"score_{criterion.code}"
+                f"评分表“{table.name}”中没有评分项：{'、'.join(problem.unknown)}", field="scores"
             )
-        value = scores[criterion.code]
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ServiceError(
-                f"{label}的得分须为 0 至 {criterion.weight} 之间的整数", field=f"score_{criterion.code}"
-            )
-        if not 0 <= value <= criterion.weight:
-            raise ServiceError(
-                f"{label}的得分须在 0 至 {criterion.weight} 分之间（填写的是 {value} 分）",
-                field=f"score_{criterion.code}",
-            )
-        clean[criterion.code] = value
+        label, field = f"评分项“{criterion.name}”", f"score_{criterion.code}"
+        if problem.kind == "missing":
+            raise ServiceError(f"请填写{label}的得分（0 至 {criterion.weight} 分）", field=field)
+        if problem.kind == "not_int":
+            raise ServiceError(f"{label}的得分须为 0 至 {criterion.weight} 之间的整数", field=field)
+        raise ServiceError(
+            f"{label}的得分须在 0 至 {criterion.weight} 分之间（填写的是 {problem.value} 分）", field=field
+        )
     return clean, table.id
 
 

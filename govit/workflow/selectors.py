@@ -9,8 +9,8 @@ from typing import Any
 from govit.accounts.choices import JurisdictionLevel, OrganisationKind, Role
 from govit.accounts.models import Organisation
 from govit.accounts.selectors import user_scope
+from govit.experts.packrules import scoring_table_for
 from govit.experts.selectors import panel_outcome
-from govit.policies.engine import load_pack
 from govit.projects.choices import Status
 from govit.projects.models import Project
 from govit.projects.policy import project_policy
@@ -20,12 +20,12 @@ from govit.workflow.models import StageDecision, StageOpinion
 
 # Statuses in which the approval route is being worked on.
 IN_ROUTE = frozenset({Status.SUBMITTED, Status.IN_REVIEW})
-_UPPER = {"city", "province", "region", "national"}
 _LEVEL_RANK: dict[str, int] = {
     JurisdictionLevel.PROVINCE: 3,
     JurisdictionLevel.CITY: 2,
     JurisdictionLevel.COUNTY: 1,
 }
+# Escalation levels above the jurisdiction's own, and the jurisdiction level that may act on them.
 _ESCALATION_RANK = {"city": 2, "province": 3, "region": 3, "national": 4}
 
 
@@ -37,7 +37,6 @@ class Stage:
     escalation: str
     grants_approval: bool
     outcomes: list[str]
-    outcome_labels: dict[str, str]
     outcome_next: dict[str, str]
     actors: list[str]
     cite: dict[str, Any]
@@ -94,7 +93,6 @@ def route_state(project: Project, policy: dict[str, Any] | None = None) -> Route
     for recorded in project.stage_decisions.order_by("decided_at", "id"):
         decisions[recorded.stage_id] = recorded  # the latest decision per stage wins
     for raw in _approval_phase(policy.get("route", [])):
-        labels = {o["code"]: o.get("label", "") for o in raw.get("outcomes", [])}
         stage = Stage(
             id=raw["id"],
             name=raw.get("name", raw["id"]),
@@ -102,7 +100,6 @@ def route_state(project: Project, policy: dict[str, Any] | None = None) -> Route
             escalation=raw.get("escalation", "local"),
             grants_approval=bool(raw.get("grants_approval")),
             outcomes=list(dict.fromkeys(o["code"] for o in raw.get("outcomes", []))) or [Outcome.PASS],
-            outcome_labels=labels,
             outcome_next={o["code"]: o["next"] for o in raw.get("outcomes", []) if o.get("next")},
             actors=list(raw.get("actors", [])),
             cite=dict(raw.get("cite", {})),
@@ -145,14 +142,6 @@ def stage_find(state: RouteState, stage_id: str) -> Stage | None:
     return next((s for s in state.stages if s.id == stage_id), None)
 
 
-def scoring_table(project: Project, stage_id: str) -> Any | None:
-    """The pack's scoring table for ``stage_id`` (None if the pack has none for it)."""
-    if not project.pack_code:
-        return None
-    pack = load_pack(project.pack_code).pack
-    return next((t for t in pack.scoring if t.stage == stage_id), None)
-
-
 def joint_members(project: Project) -> list[Organisation]:
     """会审成员单位: the competent bureau and the co-reviewing bureaus of the project's jurisdiction."""
     return list(
@@ -177,7 +166,7 @@ def _upper_level_ok(user: Any, project: Project, stage: Stage) -> bool:
     scope = user_scope(user)
     if not scope.has(Role.SUPERVISOR) or project.jurisdiction_id not in scope.overseen_jurisdiction_ids:
         return False
-    needed = _ESCALATION_RANK.get(stage.escalation, 2)
+    needed = _ESCALATION_RANK[stage.escalation]
     levels = Organisation.objects.filter(
         pk__in=[org for role, org in scope.role_orgs if role == Role.SUPERVISOR]
     ).values_list("jurisdiction__level", flat=True)
@@ -187,7 +176,7 @@ def _upper_level_ok(user: Any, project: Project, stage: Stage) -> bool:
 def can_decide(user: Any, project: Project, stage: Stage) -> bool:
     """Who records a stage's conclusion: the upper level for escalated stages, the competent bureau for the
     others; a leader (联席会议/政府) may also record the collective decision that grants 立项."""
-    if stage.escalation in _UPPER:
+    if stage.escalation in _ESCALATION_RANK:
         return _upper_level_ok(user, project, stage)
     scope = user_scope(user)
     if project.jurisdiction_id in scope.reviewer_jurisdiction_ids:
@@ -211,21 +200,26 @@ def opinion_org_for(user: Any, project: Project) -> Organisation | None:
 
 def workflow_todo_for_user(user: Any, projects: Any) -> list[tuple[Project, Stage]]:
     """(project, current stage) pairs among ``projects`` on which ``user`` can act now."""
+    projects = [p for p in projects if p.status in IN_ROUTE]
+    given = set(
+        StageOpinion.objects.filter(author=user, project__in=projects).values_list(
+            "project_id", "round", "stage_id"
+        )
+    )
     out: list[tuple[Project, Stage]] = []
     for project in projects:
-        if project.status not in IN_ROUTE:
-            continue
         state = route_state(project)
         stage = state.current
         if stage is None:
             continue
         if can_decide(user, project, stage):
             out.append((project, stage))
-        elif stage.kind in {"joint_review", "scored_review"} and opinion_org_for(user, project) is not None:
-            if not StageOpinion.objects.filter(
-                project=project, round=state.round, stage_id=stage.id, author=user
-            ).exists():
-                out.append((project, stage))
+        elif (
+            stage.kind in {"joint_review", "scored_review"}
+            and (project.pk, state.round, stage.id) not in given
+            and opinion_org_for(user, project) is not None
+        ):
+            out.append((project, stage))
     return out
 
 
@@ -265,7 +259,7 @@ def workflow_panel_context(user: Any, project: Project, policy: dict[str, Any]) 
                 context["members"] = members
                 context["missing_members"] = [m for m in members if m.pk not in given]
             else:
-                context["scoring"] = scoring_table(project, stage.id)
+                context["scoring"] = scoring_table_for(project.pack_code, stage.id, fallback_first=False)
                 totals = [o.total for o in opinions if o.total is not None]
                 context["score_mean"] = round(sum(totals) / len(totals), 2) if totals else None
         if stage.kind == "expert_review":

@@ -14,7 +14,9 @@ from govit.accounts.services import notify_after_commit
 from govit.audit.services import audit_record
 from govit.core import clock
 from govit.core.errors import ConflictError, PermissionDeniedError, ServiceError
+from govit.experts.packrules import scoring_table_for
 from govit.experts.selectors import panel_outcome
+from govit.policies.engine import ScoreProblem, score_sheet_check
 from govit.projects.choices import Status
 from govit.projects.models import Project
 from govit.projects.policy import cite_text
@@ -85,7 +87,7 @@ def _scored(project: Project, state: RouteState, stage: Stage) -> dict[str, Any]
     opinions = [o for o in selectors.opinions_for(project, state.round, stage.id) if o.total is not None]
     if not opinions:
         raise ServiceError("尚无评分，不能作出初审结论", field="outcome")
-    table = selectors.scoring_table(project, stage.id)
+    table = scoring_table_for(project.pack_code, stage.id, fallback_first=False)
     totals = [int(o.total or 0) for o in opinions]
     mean = round(sum(totals) / len(totals), 2)
     return {
@@ -194,7 +196,9 @@ def stage_decide(
             )
             text = f"项目“{locked.name}”已立项，文号 {data['approval']['approval_number']}"
         else:
-            after_state = selectors.route_state(locked)
+            after_state = selectors.route_state(
+                locked, state.policy
+            )  # the decision does not change the facts
             next_stage = next(
                 (
                     s
@@ -313,26 +317,12 @@ def stage_opinion_submit(
         total: int | None = None
         clean: dict[str, int] = {}
         if stage.kind == "scored_review":
-            table = selectors.scoring_table(locked, stage.id)
+            table = scoring_table_for(locked.pack_code, stage.id, fallback_first=False)
             if table is None:
                 raise ServiceError("政策包未配置该环节的评分表")
-            scores = scores or {}
-            for criterion in table.criteria:
-                value = scores.get(criterion.code)
-                if value is None:
-                    raise ServiceError(
-                        f"请为“{criterion.name}”打分（0–{criterion.weight} 分）", field=criterion.code
-                    )
-                if not isinstance(value, int) or not 0 <= value <= criterion.weight:
-                    raise ServiceError(
-                        f"“{criterion.name}”的得分应为 0–{criterion.weight} 之间的整数", field=criterion.code
-                    )
-                clean[criterion.code] = value
-            unknown = set(scores) - set(clean)
-            if unknown:
-                raise ServiceError(
-                    f"评分表没有这些评分项：{'、'.join(sorted(unknown))}", field=sorted(unknown)[0]
-                )
+            clean, problems = score_sheet_check(table, scores or {})
+            if problems:
+                raise _score_error(problems[0])
             total = sum(clean.values())
         else:
             if conclusion not in OpinionConclusion.values:
@@ -380,6 +370,15 @@ def stage_opinion_submit(
             },
         )
     return record
+
+
+def _score_error(problem: ScoreProblem) -> ServiceError:
+    criterion = problem.criterion
+    if criterion is None:
+        return ServiceError(f"评分表没有这些评分项：{'、'.join(problem.unknown)}", field=problem.unknown[0])
+    if problem.kind == "missing":
+        return ServiceError(f"请为“{criterion.name}”打分（0–{criterion.weight} 分）", field=criterion.code)
+    return ServiceError(f"“{criterion.name}”的得分应为 0–{criterion.weight} 之间的整数", field=criterion.code)
 
 
 def project_urge(*, actor: Any, project: Project, message: str) -> None:

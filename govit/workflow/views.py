@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from govit.accounts.models import Organisation
 from govit.core.views import form_refused, service_run
+from govit.experts.packrules import scoring_table_for
 from govit.projects.models import Project
 from govit.projects.selectors import project_get_for_user, project_list_for_user
 from govit.workflow import selectors, services
@@ -60,7 +61,7 @@ def stage_opinion(request: HttpRequest, project_id: int) -> HttpResponse:
         return _back(project)
     data = form.cleaned_data
     scores: dict[str, int] = {}
-    table = selectors.scoring_table(project, data["stage_id"])
+    table = scoring_table_for(project.pack_code, data["stage_id"], fallback_first=False)
     if table is not None:
         for criterion in table.criteria:
             raw = (request.POST.get(f"score_{criterion.code}") or "").strip()

@@ -29,6 +29,7 @@ from .facts import Facts, FactsError, facts_json_schema
 from .lint import LintProblem, lint_all, lint_file
 from .loader import PACKS_DIR, clear_cache, list_packs, load_pack, load_pack_file, read_pack
 from .schema import Pack
+from .scoring import ScoreProblem, score_sheet_check
 
 __all__ = [
     "PACKS_DIR",
@@ -42,6 +43,7 @@ __all__ = [
     "Pack",
     "PackError",
     "Problem",
+    "ScoreProblem",
     "TableCalendar",
     "WeekdayCalendar",
     "WorkdayCalendar",
@@ -61,4 +63,5 @@ __all__ = [
     "load_pack_file",
     "read_pack",
     "roll_to_workday",
+    "score_sheet_check",
 ]

@@ -502,3 +502,23 @@ def test_a_threshold_that_does_not_apply_reads_as_none_and_unknown_ids_raise(tmp
     assert evaluate(pack, classified, on=D(2026, 1, 5)).threshold("T-1") is False
     with pytest.raises(KeyError):
         evaluate(pack, {}, on=D(2026, 1, 5)).threshold("T-404")
+
+
+# ------------------------------------------------------------------ score sheets (上城 初审评分表, A-SC4-20)
+
+
+def test_score_sheet_check_reports_each_criterion_then_unknown_codes():
+    from govit.policies.engine import score_sheet_check
+
+    table = load_pack("shangcheng").pack.scoring[0]
+    full = {c.code: c.weight for c in table.criteria}
+    assert score_sheet_check(table, full) == (full, [])
+    clean, problems = score_sheet_check(table, {**full, "budget": 16, "security": None, "zz": 1, "aa": 2})
+    assert [(p.kind, p.criterion.code if p.criterion else p.unknown) for p in problems] == [
+        ("missing", "security"),
+        ("range", "budget"),
+        ("unknown", ("aa", "zz")),
+    ]
+    assert "budget" not in clean and clean["necessity"] == full["necessity"]
+    _clean, problems = score_sheet_check(table, {**full, "budget": True})
+    assert [p.kind for p in problems] == ["not_int"]
