@@ -116,12 +116,10 @@ class Expert(models.Model):
         return self.unavailable_until is None or self.unavailable_until < day
 
 
-class ExpertEmployment(models.Model):
-    """任职经历 — a past (or other) employer, for the look-back of conflict avoidance."""
+class _ExpertUnitLink(models.Model):
+    """An organisation linked to an expert: one in the system, or only its name."""
 
-    expert = models.ForeignKey(
-        Expert, verbose_name="专家", on_delete=models.CASCADE, related_name="employments"
-    )
+    expert: models.ForeignKey[Expert, Expert]
     organisation = models.ForeignKey(
         Organisation,
         verbose_name="单位（系统内）",
@@ -131,6 +129,24 @@ class ExpertEmployment(models.Model):
         related_name="+",
     )
     name = models.CharField("单位名称", max_length=100, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.expert} · {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        return self.organisation.name if self.organisation is not None else self.name
+
+
+class ExpertEmployment(_ExpertUnitLink):
+    """任职经历 — a past (or other) employer, for the look-back of conflict avoidance."""
+
+    expert = models.ForeignKey(
+        Expert, verbose_name="专家", on_delete=models.CASCADE, related_name="employments"
+    )
     start = models.DateField("起始日期")
     end = models.DateField("结束日期", null=True, blank=True, help_text="空表示仍在任职")
 
@@ -145,29 +161,13 @@ class ExpertEmployment(models.Model):
             )
         ]
 
-    def __str__(self) -> str:
-        return f"{self.expert} · {self.display_name}"
 
-    @property
-    def display_name(self) -> str:
-        return self.organisation.name if self.organisation is not None else self.name
-
-
-class ExpertDeclaredConflict(models.Model):
+class ExpertDeclaredConflict(_ExpertUnitLink):
     """申报的利害关系 — an organisation the expert says they must not judge (relatives, shares, ...)."""
 
     expert = models.ForeignKey(
         Expert, verbose_name="专家", on_delete=models.CASCADE, related_name="declared_conflicts"
     )
-    organisation = models.ForeignKey(
-        Organisation,
-        verbose_name="单位（系统内）",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    name = models.CharField("单位名称", max_length=100, blank=True)
     reason = models.CharField("利害关系说明", max_length=200)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
@@ -175,13 +175,6 @@ class ExpertDeclaredConflict(models.Model):
         verbose_name = "申报的利害关系"
         verbose_name_plural = "申报的利害关系"
         ordering = ["id"]
-
-    def __str__(self) -> str:
-        return f"{self.expert} · {self.display_name}"
-
-    @property
-    def display_name(self) -> str:
-        return self.organisation.name if self.organisation is not None else self.name
 
 
 class ProjectVendor(models.Model):

@@ -115,6 +115,16 @@ def _reason(value: str, *, field: str, label: str, limit: int = REASON_LIMIT) ->
     return text
 
 
+def _unit_name(name: str, organisation: Organisation | None) -> str:
+    """The organisation's name as typed, or the system organisation's own name."""
+    name = (name or "").strip() or (organisation.name if organisation is not None else "")
+    if not name:
+        raise ServiceError("请填写单位名称", field="name")
+    if len(name) > 100:
+        raise ServiceError("单位名称不能超过 100 个字", field="name")
+    return name
+
+
 def _sync_assignment(project: Project, user_id: int | None) -> bool | None:
     """专家指派 follows the draws: active while the user sits on a panel (not a backup, not declined) of a
     draw of the project that is not cancelled. Returns the new state, or None when the expert has no account."""
@@ -670,7 +680,8 @@ def panel_conclude(*, actor: Any, draw: ExpertDraw, outcome: str, opinion: str) 
         if PanelConclusion.objects.filter(draw=locked).exists():
             raise ConflictError("专家组已形成结论")
         panel = list(panel_members(locked).select_related("expert"))
-        missing = [m.expert.name for m in panel if not ExpertReview.objects.filter(member=m).exists()]
+        reviewed = set(ExpertReview.objects.filter(member__in=panel).values_list("member_id", flat=True))
+        missing = [m.expert.name for m in panel if m.pk not in reviewed]
         if not panel:
             raise ServiceError("专家组没有成员，不能形成结论", field="outcome")
         if missing:
@@ -707,11 +718,7 @@ def project_vendor_add(
     *, actor: Any, project: Project, name: str, role: str, organisation: Organisation | None = None
 ) -> ProjectVendor:
     """登记投标人/中标人/供应商 — used by conflict avoidance until procurement records exist."""
-    name = (name or "").strip() or (organisation.name if organisation is not None else "")
-    if not name:
-        raise ServiceError("请填写单位名称", field="name")
-    if len(name) > 100:
-        raise ServiceError("单位名称不能超过 100 个字", field="name")
+    name = _unit_name(name, organisation)
     if role not in VendorRole.values:
         raise ServiceError("请选择身份：投标人、中标人或供应商", field="role")
     with transaction.atomic():
@@ -806,11 +813,7 @@ def expert_conflict_declare(
     *, actor: Any, expert: Expert, name: str, reason: str, organisation: Organisation | None = None
 ) -> ExpertDeclaredConflict:
     """申报利害关系 — by the expert themself or a reviewer of the pool."""
-    name = (name or "").strip() or (organisation.name if organisation is not None else "")
-    if not name:
-        raise ServiceError("请填写单位名称", field="name")
-    if len(name) > 100:
-        raise ServiceError("单位名称不能超过 100 个字", field="name")
+    name = _unit_name(name, organisation)
     reason = _reason(reason, field="reason", label="利害关系说明", limit=200)
     with transaction.atomic():
         locked = Expert.objects.select_for_update().get(pk=expert.pk)
