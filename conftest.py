@@ -117,3 +117,36 @@ def login(client: Any) -> Any:
         return client
 
     return as_user
+
+
+# A minimal, valid PDF: what a unit uploads as a material in tests.
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+@pytest.fixture
+def media_root(settings: Any, tmp_path: Any) -> Any:
+    """Uploaded files go to a directory of this test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def upload(world: dict[str, Any], media_root: Any) -> Any:
+    """Upload ``content`` as the project's material for requirement ``code``, through the service."""
+    import io
+
+    from govit.documents.services import attachment_upload
+
+    def give(
+        project: Any, code: str, content: bytes = PDF_BYTES, name: str | None = None, who: str = "clerk"
+    ) -> Any:
+        return attachment_upload(
+            actor=world["users"][who],
+            project=project,
+            requirement_code=code,
+            handle=io.BytesIO(content),
+            name=name if name is not None else f"{code}.pdf",
+            size=len(content),
+        )
+
+    return give

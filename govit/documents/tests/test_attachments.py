@@ -9,14 +9,12 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from conftest import PDF_BYTES as PDF
 from govit.audit.hashing import sm3_hex
 from govit.audit.models import AuditEvent
 from govit.core.errors import PermissionDeniedError, ServiceError
 from govit.documents import detect
 from govit.documents.models import Attachment
-from govit.documents.services import attachment_upload
-
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
 def docx_bytes() -> bytes:
@@ -35,25 +33,14 @@ def bomb_bytes() -> bytes:
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _media(media_root):
+    return media_root
 
 
-def upload(world, project, content: bytes, name: str, code: str = "data_sharing_list", who: str = "clerk"):
-    return attachment_upload(
-        actor=world["users"][who],
-        project=project,
-        requirement_code=code,
-        handle=io.BytesIO(content),
-        name=name,
-        size=len(content),
-    )
-
-
-def test_upload_keeps_versions_with_hash_type_and_audit(world, make_project):
+def test_upload_keeps_versions_with_hash_type_and_audit(world, make_project, upload):
     project = make_project()
-    first = upload(world, project, PDF, "共享清单.pdf")
-    second = upload(world, project, docx_bytes(), "共享清单（修订）.docx")
+    first = upload(project, "data_sharing_list", PDF, "共享清单.pdf")
+    second = upload(project, "data_sharing_list", docx_bytes(), "共享清单（修订）.docx")
     assert (first.version, second.version) == (1, 2)
     assert first.sm3 == sm3_hex(PDF) and first.content_type == "application/pdf"
     assert second.extension == "docx" and second.requirement_name == "项目政务数据资源共享清单"
@@ -71,29 +58,31 @@ def test_upload_keeps_versions_with_hash_type_and_audit(world, make_project):
     ],
     ids=["exe renamed pdf", "pdf named docx", "zip bomb", "empty"],
 )
-def test_bad_files_are_refused_and_nothing_is_kept(world, make_project, settings, content, name, message):
+def test_bad_files_are_refused_and_nothing_is_kept(
+    world, make_project, upload, settings, content, name, message
+):
     project = make_project()
     with pytest.raises(ServiceError, match=message):
-        upload(world, project, content, name)
+        upload(project, "data_sharing_list", content, name)
     assert not Attachment.objects.exists()
     media = settings.MEDIA_ROOT
     assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
 
 
-def test_size_limit(world, make_project, settings):
+def test_size_limit(world, make_project, upload, settings):
     settings.GOVIT_UPLOAD_MAX_BYTES = len(PDF) - 1
     with pytest.raises(ServiceError, match="文件过大"):
-        upload(world, make_project(), PDF, "方案.pdf")
+        upload(make_project(), "data_sharing_list", PDF, "方案.pdf")
 
 
-def test_unknown_requirement_and_outsiders_are_refused(world, make_project):
+def test_unknown_requirement_and_outsiders_are_refused(world, make_project, upload):
     project = make_project()
     with pytest.raises(ServiceError, match="没有这项材料要求"):
-        upload(world, project, PDF, "a.pdf", code="moon_landing_permit")
+        upload(project, "moon_landing_permit", PDF, "a.pdf")
     with pytest.raises(PermissionDeniedError):
-        upload(world, project, PDF, "a.pdf", who="outsider")
+        upload(project, "data_sharing_list", PDF, "a.pdf", who="outsider")
     with pytest.raises(PermissionDeniedError):
-        upload(world, project, PDF, "a.pdf", who="reviewer")
+        upload(project, "data_sharing_list", PDF, "a.pdf", who="reviewer")
     assert not Attachment.objects.exists()
 
 

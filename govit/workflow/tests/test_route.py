@@ -5,38 +5,19 @@ scored preliminary review (上城 ¶37, A-SC4-20), permissions and stale/double 
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import pytest
 
 from govit.audit.models import AuditEvent
 from govit.core.errors import ConflictError, PermissionDeniedError, ServiceError
-from govit.documents.services import attachment_upload
 from govit.projects.choices import Status
 from govit.projects.models import Project
 from govit.projects.services import declaration_submit, finding_override_create, project_update
 from govit.workflow.selectors import route_state
 from govit.workflow.services import stage_decide, stage_opinion_submit
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 LATER = dt.date(2099, 1, 1)
 REASON = "项目由县数管局统一委托第三方全过程跟踪，不再单独引入监理。"
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def give(world, project, code):
-    attachment_upload(
-        actor=world["users"]["clerk"],
-        project=project,
-        requirement_code=code,
-        handle=io.BytesIO(PDF),
-        name=f"{code}.pdf",
-        size=len(PDF),
-    )
 
 
 @pytest.fixture
@@ -67,10 +48,10 @@ def test_compliance_check_is_blocked_by_hard_findings(world, submitted):
     assert not submitted.stage_decisions.exists()
 
 
-def test_compliance_passes_once_documents_are_given_and_soft_findings_set_aside(world, submitted):
+def test_compliance_passes_once_documents_are_given_and_soft_findings_set_aside(world, submitted, upload):
     reviewer = world["users"]["reviewer"]
-    give(world, submitted, "data_sharing_list")  # RJ-08
-    give(world, submitted, "security_solution")  # RJ-09
+    upload(submitted, "data_sharing_list")  # RJ-08
+    upload(submitted, "security_solution")  # RJ-09
     with pytest.raises(ServiceError, match="原则性审查意见尚未处理"):  # RJ-15 监理 (soft)
         stage_decide(actor=reviewer, project=submitted, stage_id="ST-000-04", outcome="pass")
     finding_override_create(actor=reviewer, project=submitted, rule_id="RJ-15", justification=REASON)
