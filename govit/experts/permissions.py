@@ -7,7 +7,7 @@ from typing import Any
 from govit.accounts.choices import Role
 from govit.accounts.models import Jurisdiction
 from govit.accounts.selectors import user_scope
-from govit.experts.models import DrawMember, ExpertDraw
+from govit.experts.models import DrawMember, Expert, ExpertDraw
 from govit.projects.models import Project
 from govit.projects.permissions import is_competent_reviewer
 
@@ -15,6 +15,11 @@ from govit.projects.permissions import is_competent_reviewer
 def can_manage_draws(user: Any, project: Project) -> bool:
     """主管部门审核人 of the project's jurisdiction (or of one above it)."""
     return is_competent_reviewer(user, project)
+
+
+def can_edit_expert(user: Any, expert: Expert) -> bool:
+    """A reviewer of the pool's jurisdiction (or of one above it)."""
+    return expert.jurisdiction_id in user_scope(user).reviewer_jurisdiction_ids
 
 
 def can_see_pool(user: Any) -> bool:

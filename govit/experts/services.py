@@ -14,7 +14,6 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from govit.accounts.models import Organisation
-from govit.accounts.selectors import user_scope
 from govit.accounts.services import notify_after_commit
 from govit.audit.services import audit_record
 from govit.core import clock
@@ -767,11 +766,6 @@ def project_vendor_remove(*, actor: Any, vendor: ProjectVendor) -> None:
         audit_record(actor=actor, action="expert.vendor_remove", target=locked, before=before)
 
 
-def _can_edit_expert(actor: Any, expert: Expert) -> bool:
-    """A reviewer of the pool's jurisdiction (or of one above it)."""
-    return expert.jurisdiction_id in user_scope(actor).reviewer_jurisdiction_ids
-
-
 def expert_availability_set(
     *, actor: Any, expert: Expert, is_available: bool, unavailable_until: dt.date | None, note: str = ""
 ) -> Expert:
@@ -783,7 +777,7 @@ def expert_availability_set(
         raise ServiceError("暂停抽取的截止日期不能早于今天", field="unavailable_until")
     with transaction.atomic():
         locked = Expert.objects.select_for_update().get(pk=expert.pk)
-        if not _can_edit_expert(actor, locked):
+        if not permissions.can_edit_expert(actor, locked):
             raise PermissionDeniedError("只有本级主管部门审核人可以调整专家的抽取状态")
         before = {
             "is_available": locked.is_available,
@@ -818,7 +812,7 @@ def expert_conflict_declare(
     with transaction.atomic():
         locked = Expert.objects.select_for_update().get(pk=expert.pk)
         is_self = locked.user_id is not None and locked.user_id == getattr(actor, "pk", None)
-        if not (is_self or _can_edit_expert(actor, locked)):
+        if not (is_self or permissions.can_edit_expert(actor, locked)):
             raise PermissionDeniedError("只有专家本人或本级主管部门审核人可以登记利害关系")
         item = ExpertDeclaredConflict.objects.create(
             expert=locked, organisation=organisation, name=name, reason=reason

@@ -12,7 +12,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from govit.accounts.selectors import user_scope
 from govit.core import clock
 from govit.core.errors import ServiceError
 from govit.core.views import form_refused, service_run
@@ -97,7 +96,7 @@ def _pool_expert(request: HttpRequest, expert_id: int) -> Expert:
 @login_required
 def expert_detail(request: HttpRequest, expert_id: int) -> HttpResponse:
     expert = _pool_expert(request, expert_id)
-    can_edit = expert.jurisdiction_id in user_scope(request.user).reviewer_jurisdiction_ids
+    can_edit = permissions.can_edit_expert(request.user, expert)
     return render(
         request,
         "experts/expert_detail.html",

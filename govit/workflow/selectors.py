@@ -13,6 +13,7 @@ from govit.experts.packrules import scoring_table_for
 from govit.experts.selectors import panel_outcome
 from govit.projects.choices import Status
 from govit.projects.models import Project
+from govit.projects.permissions import is_competent_reviewer
 from govit.projects.policy import project_policy
 from govit.projects.selectors import project_round
 from govit.workflow.choices import AFTER_APPROVAL_KINDS, DECLARATION_KINDS, FORWARD, TERMINAL, Outcome
@@ -178,9 +179,9 @@ def can_decide(user: Any, project: Project, stage: Stage) -> bool:
     others; a leader (联席会议/政府) may also record the collective decision that grants 立项."""
     if stage.escalation in _ESCALATION_RANK:
         return _upper_level_ok(user, project, stage)
-    scope = user_scope(user)
-    if project.jurisdiction_id in scope.reviewer_jurisdiction_ids:
+    if is_competent_reviewer(user, project):
         return True
+    scope = user_scope(user)
     return (
         stage.grants_approval
         and scope.has(Role.LEADER)
@@ -265,17 +266,23 @@ def workflow_panel_context(user: Any, project: Project, policy: dict[str, Any]) 
         if stage.kind == "expert_review":
             outcome = panel_outcome(project, stage.id, state.round)
             context["panel_outcome"] = Outcome(outcome).label if outcome in Outcome.values else outcome
+    reviewer = is_competent_reviewer(user, project)
     context["can_urge"] = project.status in {*IN_ROUTE, Status.RETURNED} and (
-        project.jurisdiction_id in scope.reviewer_jurisdiction_ids
+        reviewer
         or (project.status in IN_ROUTE and project.jurisdiction_id in scope.overseen_jurisdiction_ids)
     )
-    if project.jurisdiction_id in scope.reviewer_jurisdiction_ids:
-        ancestors = [project.jurisdiction_id, *project.jurisdiction.ancestors().values_list("pk", flat=True)]
-        context["copy_orgs"] = list(
-            Organisation.objects.filter(
-                jurisdiction_id__in=ancestors,
-                kind__in=[OrganisationKind.COMPETENT_BUREAU, OrganisationKind.CO_REVIEWER],
-                is_active=True,
-            ).order_by("jurisdiction__level", "name")
-        )
+    if reviewer:
+        context["copy_orgs"] = copy_targets(project)
     return context
+
+
+def copy_targets(project: Project) -> list[Organisation]:
+    """抄送 may go to the bureaus and co-reviewing bureaus of the project's jurisdiction and those above."""
+    ancestors = [project.jurisdiction_id, *project.jurisdiction.ancestors().values_list("pk", flat=True)]
+    return list(
+        Organisation.objects.filter(
+            jurisdiction_id__in=ancestors,
+            kind__in=[OrganisationKind.COMPETENT_BUREAU, OrganisationKind.CO_REVIEWER],
+            is_active=True,
+        ).order_by("jurisdiction__level", "name")
+    )

@@ -19,6 +19,7 @@ from govit.experts.selectors import panel_outcome
 from govit.policies.engine import ScoreProblem, score_sheet_check
 from govit.projects.choices import Status
 from govit.projects.models import Project
+from govit.projects.permissions import is_competent_reviewer
 from govit.projects.policy import cite_text
 from govit.projects.services import project_lock, project_transition_record
 from govit.workflow import selectors
@@ -414,14 +415,10 @@ def project_urge(*, actor: Any, project: Project, message: str) -> None:
 def project_copy_to(*, actor: Any, project: Project, organisation: Organisation, message: str) -> None:
     """抄送 — send the project to a bureau for information."""
     message = _text(message, "message", "抄送说明", required=False)
-    scope = selectors.user_scope(actor)
-    if project.jurisdiction_id not in scope.reviewer_jurisdiction_ids:
+    if not is_competent_reviewer(actor, project):
         raise PermissionDeniedError("只有主管部门审核人可以抄送")
-    if (
-        organisation.jurisdiction_id != project.jurisdiction_id
-        and not project.jurisdiction.ancestors().filter(pk=organisation.jurisdiction_id).exists()
-    ):
-        raise ServiceError("只能抄送本级或上级部门", field="organisation")
+    if organisation not in selectors.copy_targets(project):
+        raise ServiceError("只能抄送本级或上级的主管部门、协审部门", field="organisation")
     with transaction.atomic():
         notify_after_commit(
             organisation_id=organisation.pk,
