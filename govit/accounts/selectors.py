@@ -38,14 +38,15 @@ def user_scope(user: Any) -> UserScope:
         )
     )
     roots = {jur for role, _org, jur in assignments if role in JURISDICTION_ROLES}
-    overseen: set[int] = set()
-    if roots:
-        for root in Jurisdiction.objects.filter(id__in=roots):
-            overseen.update(root.descendants(include_self=True).values_list("id", flat=True))
-    reviewer_roots = {jur for role, _org, jur in assignments if role == Role.REVIEWER}
-    reviewing: set[int] = set()
-    for root in Jurisdiction.objects.filter(id__in=reviewer_roots) if reviewer_roots else []:
-        reviewing.update(root.descendants(include_self=True).values_list("id", flat=True))
+    below: dict[
+        int, list[int]
+    ] = {}  # each root jurisdiction -> itself and those below it (one query per root)
+    for root in Jurisdiction.objects.filter(id__in=roots) if roots else []:
+        below[root.pk] = list(root.descendants(include_self=True).values_list("id", flat=True))
+    overseen = {jid for ids in below.values() for jid in ids}
+    reviewing = {
+        jid for role, _org, jur in assignments if role == Role.REVIEWER for jid in below.get(jur, [])
+    }
     scope = UserScope(
         roles=frozenset(role for role, _o, _j in assignments),
         unit_org_ids=frozenset(org for role, org, _j in assignments if role in UNIT_ROLES),
