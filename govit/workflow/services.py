@@ -168,64 +168,8 @@ def stage_decide(
             decided_at=clock.now(),
         )
         before = {"status": locked.status, "stage": stage.id}
-        label = Outcome(outcome).label
-        if outcome == Outcome.REVISE:
-            _move(
-                locked,
-                to_status=Status.RETURNED,
-                actor=actor,
-                reason=f"{stage.name}：退回修改。{reason}",
-                stage=stage.id,
-            )
-            text = f"项目“{locked.name}”在{stage.name}环节被退回修改，请于{due_date:%Y年%m月%d日}前修改后重新提交"
-        elif outcome in TERMINAL:
-            _move(
-                locked,
-                to_status=Status.NOT_SUPPORTED,
-                actor=actor,
-                reason=f"{stage.name}：{label}。{reason}",
-                stage=stage.id,
-            )
-            text = f"项目“{locked.name}”在{stage.name}环节未通过，本次申报结束"
-        elif stage.grants_approval:
-            _move(
-                locked,
-                to_status=Status.APPROVED,
-                actor=actor,
-                reason=f"{stage.name}：同意立项",
-                stage=stage.id,
-            )
-            text = f"项目“{locked.name}”已立项，文号 {data['approval']['approval_number']}"
-        else:
-            after_state = selectors.route_state(
-                locked, state.policy
-            )  # the decision does not change the facts
-            next_stage = next(
-                (
-                    s
-                    for s in after_state.stages
-                    if s.state not in {"done", "ended", "skipped"} and s.id != stage.id
-                ),
-                None,
-            )
-            if next_stage is None:
-                _move(
-                    locked,
-                    to_status=Status.APPROVED,
-                    actor=actor,
-                    reason=f"{stage.name}：{label}，审查流程完成",
-                    stage=stage.id,
-                )
-                text = f"项目“{locked.name}”已完成审查流程"
-            else:
-                _move(
-                    locked,
-                    to_status=Status.IN_REVIEW,
-                    actor=actor,
-                    reason=f"{stage.name}：{label}",
-                    stage=next_stage.id,
-                )
-                text = f"项目“{locked.name}”{stage.name}环节{label}，进入{next_stage.name}"
+        to_status, note, at_stage, text = _where_next(locked, state, stage, outcome, reason, due_date, data)
+        _move(locked, to_status=to_status, actor=actor, reason=note, stage=at_stage)
         locked.version += 1
         locked.save(update_fields=["status", "current_stage", "version", "updated_at"])
         audit_record(
@@ -244,6 +188,57 @@ def stage_decide(
         )
         notify_after_commit(organisation_id=locked.lead_unit_id, text=text, url=f"/projects/{locked.pk}/")
     return decision
+
+
+def _where_next(
+    project: Project,
+    state: RouteState,
+    stage: Stage,
+    outcome: str,
+    reason: str,
+    due_date: dt.date | None,
+    data: dict[str, Any],
+) -> tuple[str, str, str, str]:
+    """After a decision: the project's new status, the transition's note, the stage it is at, and the
+    message for the construction unit."""
+    label = Outcome(outcome).label
+    name = project.name
+    if outcome == Outcome.REVISE:
+        assert due_date is not None
+        return (
+            Status.RETURNED,
+            f"{stage.name}：退回修改。{reason}",
+            stage.id,
+            f"项目“{name}”在{stage.name}环节被退回修改，请于{due_date:%Y年%m月%d日}前修改后重新提交",
+        )
+    if outcome in TERMINAL:
+        return (
+            Status.NOT_SUPPORTED,
+            f"{stage.name}：{label}。{reason}",
+            stage.id,
+            f"项目“{name}”在{stage.name}环节未通过，本次申报结束",
+        )
+    if stage.grants_approval:
+        number = data["approval"]["approval_number"]
+        return Status.APPROVED, f"{stage.name}：同意立项", stage.id, f"项目“{name}”已立项，文号 {number}"
+    # the decision does not change the facts, so the evaluation already made serves again
+    after = selectors.route_state(project, state.policy)
+    following = next(
+        (s for s in after.stages if s.state not in {"done", "ended", "skipped"} and s.id != stage.id), None
+    )
+    if following is None:
+        return (
+            Status.APPROVED,
+            f"{stage.name}：{label}，审查流程完成",
+            stage.id,
+            f"项目“{name}”已完成审查流程",
+        )
+    return (
+        Status.IN_REVIEW,
+        f"{stage.name}：{label}",
+        following.id,
+        f"项目“{name}”{stage.name}环节{label}，进入{following.name}",
+    )
 
 
 def _panel(project: Project, state: RouteState, stage: Stage) -> dict[str, Any]:
