@@ -150,3 +150,22 @@ def upload(world: dict[str, Any], media_root: Any) -> Any:
         )
 
     return give
+
+
+@pytest.fixture
+def upload_missing(upload: Any) -> Any:
+    """Upload every material the current review stage still needs from the unit (see ``documents_missing``);
+    returns their requirement codes."""
+    from govit.projects.models import Project
+    from govit.workflow.selectors import documents_missing, route_state
+
+    def give(project: Any, who: str = "clerk") -> list[str]:
+        project = Project.objects.get(pk=project.pk)
+        state = route_state(project)
+        assert state.current is not None, "no current stage"
+        codes = [d["code"] for d in documents_missing(project, state, state.current)]
+        for code in codes:
+            upload(project, code, who=who)
+        return codes
+
+    return give

@@ -13,6 +13,7 @@ from govit.accounts.models import Jurisdiction, Organisation, User
 from govit.accounts.services import role_assign, user_create
 from govit.audit.services import audit_record
 from govit.core import clock
+from govit.experts.models import Expert, ExpertField
 from govit.projects.choices import Nature, ProcurementCategory, Status
 from govit.projects.models import Project, ProjectTransition
 from govit.projects.services import declaration_submit, project_create
@@ -22,11 +23,13 @@ DEMO_PASSWORD = "Govit@2026"
 K = OrganisationKind
 
 PROVINCES = [
-    ("340000", "安徽省"),
-    ("640000", "宁夏回族自治区"),
-    ("360000", "江西省"),
-    ("370000", "山东省"),
-    ("330000", "浙江省"),
+    ("340000", "安徽省", "", ""),
+    # 石嘴山 自治区必要性与技术审查 (第十五条): escalated projects are reviewed by the region
+    ("640000", "宁夏回族自治区", "宁夏回族自治区人民政府办公厅", "nx"),
+    # 章贡 对口省直单位书面同意 (第十二条, ≥200万)
+    ("360000", "江西省", "江西省政务服务管理办公室", "jxs"),
+    ("370000", "山东省", "", ""),
+    ("330000", "浙江省", "", ""),
 ]
 CITIES = [
     ("341500", "六安市", "340000", "", "六安市数据资源管理局", "la"),
@@ -158,6 +161,21 @@ DEMO_PROJECTS = [
 ]
 
 
+# (field, employer, title) of the nine experts in each jurisdiction's pool
+EXPERT_PROFILES = [
+    ("信息技术", "{province}大学计算机学院", "教授"),
+    ("信息技术", "{province}信息技术研究院", "正高级工程师"),
+    ("信息技术", "中国电信{city}分公司", "高级工程师"),
+    ("网络安全", "{province}网络安全测评中心", "高级工程师"),
+    ("网络安全", "{province}警官学院", "副教授"),
+    ("财务", "{city}会计师事务所", "注册会计师"),
+    ("财务", "{province}财经大学", "副教授"),
+    ("信息技术", "{city}职业技术学院", "副教授"),
+    ("网络安全", "{province}密码测评中心", "高级工程师"),
+]
+EXPERT_SURNAMES = "王李张刘陈杨赵黄周"
+
+
 @dataclass
 class DemoLogin:
     username: str
@@ -188,6 +206,39 @@ def _user(username: str, display: str, org: Organisation, role: str, logins: lis
     role_assign(actor=None, user=user, organisation=org, role=role)
     logins.append(DemoLogin(username, Role(role).label, org.name))
     return user
+
+
+def _expert_pool(site: Site, jurisdiction: Jurisdiction, pool: Organisation, first: User) -> None:
+    """Nine experts with accounts (the listed ``<prefix>_expert`` first, then ``<prefix>_expert2…9``), enough
+    for a panel of five with backups, spread over 信息技术, 网络安全 and 财务."""
+    province = jurisdiction.ancestors().filter(level=JurisdictionLevel.PROVINCE).first()
+    city = jurisdiction if jurisdiction.level == JurisdictionLevel.CITY else jurisdiction.parent
+    for index, (field_name, employer, title) in enumerate(EXPERT_PROFILES):
+        number = index + 1
+        username = site.prefix + "_expert" + ("" if number == 1 else str(number))
+        if Expert.objects.filter(user__username=username).exists():
+            continue
+        user = first if number == 1 else User.objects.filter(username=username).first()
+        if user is None:
+            user = user_create(
+                actor=None,
+                username=username,
+                password=DEMO_PASSWORD,
+                display_name=f"{EXPERT_SURNAMES[index]}专家",
+                organisation=pool,
+            )
+            role_assign(actor=None, user=user, organisation=pool, role=Role.EXPERT)
+        expert = Expert.objects.create(
+            user=user,
+            name=f"{EXPERT_SURNAMES[index]}{site.name[0]}{'明华军伟敏静磊洋强'[index]}",
+            employer_name=employer.format(
+                province=(province.name if province else "")[:2], city=(city.name if city else "")[:-1]
+            ),
+            title=title,
+            jurisdiction=jurisdiction,
+            phone=f"139{int(jurisdiction.code):06d}{number:02d}",
+        )
+        expert.specialties.set([ExpertField.objects.get_or_create(name=field_name)[0]])
 
 
 def _force_status(project: Project, status: str, actor: User) -> None:
@@ -249,9 +300,12 @@ def _projects(site: Site, unit: Organisation, clerk: User, reviewer: User) -> No
 @transaction.atomic
 def demo_load() -> list[DemoLogin]:
     logins: list[DemoLogin] = []
-    provinces = {
-        code: _jurisdiction(code, name, JurisdictionLevel.PROVINCE, None) for code, name in PROVINCES
-    }
+    provinces = {}
+    for code, name, bureau_name, prefix in PROVINCES:
+        provinces[code] = _jurisdiction(code, name, JurisdictionLevel.PROVINCE, None)
+        if prefix:
+            org = _org(provinces[code], bureau_name, K.COMPETENT_BUREAU)
+            _user(f"{prefix}_supervisor", f"{name}上级审查人", org, Role.SUPERVISOR, logins)
     cities = {}
     for code, name, parent, pack, bureau_name, prefix in CITIES:
         city = _jurisdiction(code, name, JurisdictionLevel.CITY, provinces[parent], pack)
@@ -267,8 +321,7 @@ def demo_load() -> list[DemoLogin]:
         )
         bureau = _org(jurisdiction, site.bureau, K.COMPETENT_BUREAU)
         finance = _org(jurisdiction, site.co_reviewers[0], K.CO_REVIEWER)
-        for name in site.co_reviewers[1:]:
-            _org(jurisdiction, name, K.CO_REVIEWER)
+        co_reviewers = [_org(jurisdiction, name, K.CO_REVIEWER) for name in site.co_reviewers[1:]]
         units = [_org(jurisdiction, name, K.DEPARTMENT) for name in site.departments]
         for name, kind in site.others:
             _org(jurisdiction, name, kind)
@@ -279,7 +332,10 @@ def demo_load() -> list[DemoLogin]:
         clerk2 = _user(f"{p}_clerk2", f"{site.name}经办人（二）", units[1], Role.CLERK, logins)
         reviewer = _user(f"{p}_reviewer", f"{site.name}审核人", bureau, Role.REVIEWER, logins)
         _user(f"{p}_finance", f"{site.name}财政审核人", finance, Role.CO_REVIEWER, logins)
-        _user(f"{p}_expert", f"{site.name}评审专家", experts, Role.EXPERT, logins)
+        for number, org in enumerate(co_reviewers, start=2):  # each 联合会审 member bureau speaks for itself
+            _user(f"{p}_co{number}", f"{org.name}审核人", org, Role.CO_REVIEWER, logins)
+        expert = _user(f"{p}_expert", f"{site.name}评审专家", experts, Role.EXPERT, logins)
+        _expert_pool(site, jurisdiction, experts, expert)
         _user(f"{p}_leader", f"{site.name}分管领导", bureau, Role.LEADER, logins)
         _projects(site, units[0], clerk, reviewer)
         _projects(site, units[1], clerk2, reviewer)

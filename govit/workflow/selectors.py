@@ -26,6 +26,11 @@ _LEVEL_RANK: dict[str, int] = {
     JurisdictionLevel.CITY: 2,
     JurisdictionLevel.COUNTY: 1,
 }
+# Roles of the construction unit itself: a stage only they act on is part of their declaration (金乡
+# 第八条 党委（党组）会议 before 报备), and the materials they supply are checked before a stage passes.
+UNIT_ROLES = frozenset({"PROJECT_UNIT", "LEADER_SIGNOFF"})
+# Materials the unit uploads: its own, and those it obtains from its 上级主管部门 or an 对口单位.
+UNIT_SUPPLIED = frozenset({*UNIT_ROLES, "INDUSTRY_AUTHORITY", "OTHER"})
 # Escalation levels above the jurisdiction's own, and the jurisdiction level that may act on them.
 _ESCALATION_RANK = {"city": 2, "province": 3, "region": 3, "national": 4}
 
@@ -38,7 +43,7 @@ class Stage:
     escalation: str
     grants_approval: bool
     outcomes: list[str]
-    outcome_next: dict[str, str]
+    outcome_next: dict[str, list[str]]  # an outcome may name several next stages, each conditional
     actors: list[str]
     cite: dict[str, Any]
     catalogue: list[str]
@@ -67,6 +72,24 @@ class RouteState:
     current: Stage | None = None
     policy: dict[str, Any] = field(default_factory=dict)
     error: str = ""
+    declaration_stage_ids: list[str] = field(default_factory=list)
+
+
+def _is_declaration_side(stage: dict[str, Any]) -> bool:
+    """A stage satisfied by the unit's own declaration: planning and form submission, or one only the unit
+    (and its leadership) acts on."""
+    roles = set(stage.get("roles") or [])
+    return stage.get("kind") in DECLARATION_KINDS or bool(roles and roles <= UNIT_ROLES)
+
+
+def _declaration_side(route: list[dict[str, Any]]) -> list[str]:
+    ids: list[str] = []
+    for stage in route:
+        if stage.get("kind") in AFTER_APPROVAL_KINDS or stage.get("grants_approval"):
+            break
+        if _is_declaration_side(stage):
+            ids.append(stage["id"])
+    return ids
 
 
 def _approval_phase(route: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -75,12 +98,20 @@ def _approval_phase(route: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for stage in route:
         if stage.get("kind") in AFTER_APPROVAL_KINDS:
             break
-        if stage.get("kind") in DECLARATION_KINDS:
+        if _is_declaration_side(stage):
             continue
         phase.append(stage)
         if stage.get("grants_approval"):
             break
     return phase
+
+
+def _outcome_next(outcomes: list[dict[str, Any]]) -> dict[str, list[str]]:
+    targets: dict[str, list[str]] = {}
+    for outcome in outcomes:
+        if outcome.get("next"):
+            targets.setdefault(outcome["code"], []).append(outcome["next"])
+    return targets
 
 
 def route_state(project: Project, policy: dict[str, Any] | None = None) -> RouteState:
@@ -90,6 +121,7 @@ def route_state(project: Project, policy: dict[str, Any] | None = None) -> Route
     if "error" in policy:
         state.error = str(policy["error"])
         return state
+    state.declaration_stage_ids = _declaration_side(policy.get("route", []))
     decisions: dict[str, StageDecision] = {}
     for recorded in project.stage_decisions.order_by("decided_at", "id"):
         decisions[recorded.stage_id] = recorded  # the latest decision per stage wins
@@ -101,7 +133,7 @@ def route_state(project: Project, policy: dict[str, Any] | None = None) -> Route
             escalation=raw.get("escalation", "local"),
             grants_approval=bool(raw.get("grants_approval")),
             outcomes=list(dict.fromkeys(o["code"] for o in raw.get("outcomes", []))) or [Outcome.PASS],
-            outcome_next={o["code"]: o["next"] for o in raw.get("outcomes", []) if o.get("next")},
+            outcome_next=_outcome_next(raw.get("outcomes", [])),
             actors=list(raw.get("actors", [])),
             cite=dict(raw.get("cite", {})),
             catalogue=list(raw.get("catalogue", [])),
@@ -132,11 +164,36 @@ def _mark_skipped(stages: list[Stage]) -> None:
     for i, stage in enumerate(stages):
         if stage.state != "done" or stage.decision is None:
             continue
-        target = stage.outcome_next.get(stage.decision.outcome)
-        if target in index and index[target] > i + 1:
+        # the first named stage that applies to this project (石嘴山 第十六条: 500万以上 → 自治区审查)
+        targets = [t for t in stage.outcome_next.get(stage.decision.outcome, []) if t in index]
+        target = targets[0] if targets else None
+        if target is not None and index[target] > i + 1:
             for between in stages[i + 1 : index[target]]:
                 if between.decision is None:
                     between.state = "skipped"
+
+
+def _unit_supplied(document: dict[str, Any]) -> bool:
+    """The unit uploads what it writes, and what only its leadership, 上级主管部门 or 对口单位 issue; a
+    reviewing body's own output (评估报告, 审查意见) is not asked of it."""
+    authors = set(document.get("by") or ["PROJECT_UNIT"])
+    return "PROJECT_UNIT" in authors or authors <= UNIT_SUPPLIED
+
+
+def documents_missing(project: Project, state: RouteState, stage: Stage) -> list[dict[str, Any]]:
+    """Required materials the unit supplies that must be uploaded before ``stage`` can pass: the stage's own,
+    and at the first review stage also those of the declaration (材料齐全方予受理)."""
+    stage_ids = [stage.id]
+    if state.stages and state.stages[0].id == stage.id:
+        stage_ids = [*state.declaration_stage_ids, stage.id]
+    documents = state.policy.get("documents") or {}
+    given = set(project.attachments.values_list("requirement_code", flat=True))
+    missing: list[dict[str, Any]] = []
+    for stage_id in stage_ids:
+        for document in documents.get(stage_id, []):
+            if document.get("required") and _unit_supplied(document) and document["code"] not in given:
+                missing.append(document)
+    return missing
 
 
 def stage_find(state: RouteState, stage_id: str) -> Stage | None:

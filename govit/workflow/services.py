@@ -84,6 +84,14 @@ def _check_findings(state: RouteState) -> None:
         )
 
 
+def _check_documents(project: Project, state: RouteState, stage: Stage) -> None:
+    missing = selectors.documents_missing(project, state, stage)
+    if missing:
+        names = "、".join(f"{d['name']}（{d.get('cite', {}).get('article', '')}）" for d in missing[:5])
+        more = f"等 {len(missing)} 项" if len(missing) > 5 else ""
+        raise ServiceError(f"申报材料不全，尚缺：{names}{more}", field="outcome")
+
+
 def _scored(project: Project, state: RouteState, stage: Stage) -> dict[str, Any]:
     opinions = [o for o in selectors.opinions_for(project, state.round, stage.id) if o.total is not None]
     if not opinions:
@@ -141,6 +149,7 @@ def stage_decide(
                 data = _joint(locked, state, stage)
             elif stage.kind == "expert_review":
                 data = _panel(locked, state, stage)
+            _check_documents(locked, state, stage)
             reason = _text(reason, "reason", "审查意见", required=False)
         elif outcome == Outcome.REVISE:
             reason = _text(reason, "reason", "退回原因")

@@ -12,7 +12,12 @@ from govit.audit.models import AuditEvent
 from govit.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from govit.projects.choices import Status
 from govit.projects.models import Project
-from govit.projects.services import declaration_submit, finding_override_create, project_update
+from govit.projects.services import (
+    declaration_submit,
+    finding_override_create,
+    finding_override_revoke,
+    project_update,
+)
 from govit.workflow.selectors import route_state
 from govit.workflow.services import stage_decide, stage_opinion_submit
 
@@ -52,6 +57,20 @@ def test_compliance_passes_once_documents_are_given_and_soft_findings_set_aside(
     reviewer = world["users"]["reviewer"]
     upload(submitted, "data_sharing_list")  # RJ-08
     upload(submitted, "security_solution")  # RJ-09
+    finding_override_create(actor=reviewer, project=submitted, rule_id="RJ-15", justification=REASON)
+    # 第九条: the declaration's materials must be complete before 初审 passes
+    with pytest.raises(ServiceError, match=r"申报材料不全，尚缺：项目可行性研究报告（第九条）.*项目概算"):
+        stage_decide(actor=reviewer, project=submitted, stage_id="ST-000-04", outcome="pass")
+    for code in ["feasibility_study", "declaration_form", "cost_estimate"]:
+        upload(submitted, code)
+    with pytest.raises(ServiceError, match=r"尚缺：项目建设方案（第九条）$"):
+        stage_decide(actor=reviewer, project=submitted, stage_id="ST-000-04", outcome="pass")
+    upload(submitted, "construction_plan")
+    finding_override_revoke(
+        actor=reviewer,
+        override=submitted.finding_overrides.get(),
+        reason="复核后认为仍需单独说明监理安排",
+    )
     with pytest.raises(ServiceError, match="原则性审查意见尚未处理"):  # RJ-15 监理 (soft)
         stage_decide(actor=reviewer, project=submitted, stage_id="ST-000-04", outcome="pass")
     finding_override_create(actor=reviewer, project=submitted, rule_id="RJ-15", justification=REASON)
@@ -147,7 +166,7 @@ def test_a_stale_or_repeated_decision_changes_nothing(world, submitted):
 
 
 @pytest.fixture
-def shangcheng_project(world, make_project):
+def shangcheng_project(world, make_project, upload_missing):
     """A 区 project judged by the 上城 pack (区本级, ¶5), with a co-reviewing 区财政局."""
     from govit.accounts.choices import OrganisationKind, Role
     from govit.accounts.models import Organisation
@@ -168,6 +187,7 @@ def shangcheng_project(world, make_project):
     reviewer = world["users"]["outsider_reviewer"]
     for rule in [f["id"] for f in route_state(project).policy["findings"] if f["status"] == "active"]:
         finding_override_create(actor=reviewer, project=project, rule_id=rule, justification=REASON)
+    upload_missing(project, who="outsider")
     stage_decide(actor=reviewer, project=project, stage_id="ST-004-02", outcome="pass")
     return Project.objects.get(pk=project.pk)
 
