@@ -305,6 +305,7 @@ def workflow_panel_context(user: Any, project: Project, policy: dict[str, Any]) 
     if stage is not None:
         context["can_decide"] = can_decide(user, project, stage)
         context["outcome_choices"] = [(code, Outcome(code).label) for code in stage.choices]
+        context["missing_documents"] = documents_missing(project, state, stage)
         if stage.kind in {"scored_review", "joint_review"}:
             opinions = opinions_for(project, state.round, stage.id)
             context["opinions"] = opinions

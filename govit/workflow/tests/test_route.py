@@ -53,7 +53,9 @@ def test_compliance_check_is_blocked_by_hard_findings(world, submitted):
     assert not submitted.stage_decisions.exists()
 
 
-def test_compliance_passes_once_documents_are_given_and_soft_findings_set_aside(world, submitted, upload):
+def test_compliance_passes_once_documents_are_given_and_soft_findings_set_aside(
+    world, submitted, upload, login
+):
     reviewer = world["users"]["reviewer"]
     upload(submitted, "data_sharing_list")  # RJ-08
     upload(submitted, "security_solution")  # RJ-09
@@ -63,9 +65,13 @@ def test_compliance_passes_once_documents_are_given_and_soft_findings_set_aside(
         stage_decide(actor=reviewer, project=submitted, stage_id="ST-000-04", outcome="pass")
     for code in ["feasibility_study", "declaration_form", "cost_estimate"]:
         upload(submitted, code)
+    page = login(reviewer).get(f"/projects/{submitted.pk}/").content.decode()
+    assert "本环节通过前尚需上传的材料（1 项）" in page and "项目建设方案" in page
     with pytest.raises(ServiceError, match=r"尚缺：项目建设方案（第九条）$"):
         stage_decide(actor=reviewer, project=submitted, stage_id="ST-000-04", outcome="pass")
     upload(submitted, "construction_plan")
+    page = login(reviewer).get(f"/projects/{submitted.pk}/").content.decode()
+    assert "尚需上传的材料" not in page
     finding_override_revoke(
         actor=reviewer,
         override=submitted.finding_overrides.get(),
