@@ -111,6 +111,7 @@ class ProjectForm(ProtectedFieldsMixin, forms.Form):
     deploys_on_gov_cloud = forms.BooleanField(label="部署在政务云", required=False)
     has_data_catalog = forms.BooleanField(label="已编制数据资源目录", required=False)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    request_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(
         self,

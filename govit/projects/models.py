@@ -75,6 +75,12 @@ class Project(models.Model):
     pack_code = models.CharField("政策包", max_length=40, blank=True)
     pack_version = models.CharField("政策包版本", max_length=40, blank=True)
     version = models.PositiveIntegerField("版本号", default=1)
+    request_key = models.CharField(
+        "提交标识",
+        max_length=36,
+        blank=True,
+        help_text="新建表单的一次性标识：重复提交同一表单不会建出第二个项目",
+    )
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT, related_name="+"
@@ -94,6 +100,11 @@ class Project(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(total_yuan__lte=10**12), name="project_total_within_limit"
+            ),
+            models.UniqueConstraint(
+                fields=["created_by", "request_key"],
+                condition=~models.Q(request_key=""),
+                name="uniq_project_request_key",
             ),
         ]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
 
 from govit.accounts.models import Organisation
@@ -99,12 +99,40 @@ def project_transition_record(
 
 
 def project_create(
-    *, actor: Any, lead_unit: Organisation, fields: dict[str, Any], co_units: Iterable[Organisation] = ()
+    *,
+    actor: Any,
+    lead_unit: Organisation,
+    fields: dict[str, Any],
+    co_units: Iterable[Organisation] = (),
+    request_key: str = "",
 ) -> Project:
-    """新建项目 — a draft declaration of ``lead_unit``."""
+    """新建项目 — a draft declaration of ``lead_unit``. The same ``request_key`` (the create form's one-time
+    key) sent again — a double click, a resent form — returns the project the first one created."""
     if not permissions.can_create_for(actor, lead_unit.pk):
         raise PermissionDeniedError("您不是该建设单位的经办人或负责人，不能为其创建项目", field="lead_unit")
     co_units = [unit for unit in co_units if unit.pk != lead_unit.pk]
+    if request_key:
+        earlier = Project.objects.filter(created_by=actor, request_key=request_key).first()
+        if earlier is not None:
+            return earlier
+    try:
+        return _project_insert(actor, lead_unit, fields, co_units, request_key)
+    except IntegrityError:
+        earlier = (
+            Project.objects.filter(created_by=actor, request_key=request_key).first() if request_key else None
+        )
+        if earlier is None:
+            raise
+        return earlier
+
+
+def _project_insert(
+    actor: Any,
+    lead_unit: Organisation,
+    fields: dict[str, Any],
+    co_units: list[Organisation],
+    request_key: str,
+) -> Project:
     with transaction.atomic():
         project = Project(
             lead_unit=lead_unit,
@@ -112,6 +140,7 @@ def project_create(
             created_by=actor,
             pack_code=_pack_of(lead_unit),
             status=Status.DRAFT,
+            request_key=request_key,
         )
         _apply(project, fields)
         project.save()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -103,15 +104,17 @@ def project_create(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         unit_choices=units,
         co_unit_choices=co_units,
-        initial={"year": clock.today().year + 1, "lead_unit": only_unit},
+        initial={"year": clock.today().year + 1, "lead_unit": only_unit, "request_key": uuid.uuid4()},
     )
     if request.method == "POST" and form.is_valid():
+        key = form.cleaned_data.get("request_key")
         try:
             project = services.project_create(
                 actor=request.user,
                 lead_unit=form.cleaned_data["lead_unit"],
                 fields=form.project_fields(),
                 co_units=form.cleaned_data["co_units"],
+                request_key=str(key) if key else "",
             )
         except ServiceError as error:
             _form_error(form, error)

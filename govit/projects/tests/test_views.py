@@ -146,3 +146,18 @@ def test_the_home_page_is_chinese_and_shows_my_projects(world, login, make_proje
 def test_the_login_page_is_chinese(client, db):
     page = client.get("/login/").content.decode()
     assert 'lang="zh-CN"' in page and "用户名" in page and "密码" in page
+
+
+def test_the_same_create_form_sent_twice_makes_one_project(world, login):
+    client = login(world["users"]["clerk"])
+    key = str(client.get("/projects/new/").context["form"]["request_key"].value())
+    first = client.post("/projects/new/", form_data(world, request_key=key))
+    again = client.post("/projects/new/", form_data(world, request_key=key))
+    project = Project.objects.get()
+    assert first["Location"] == again["Location"] == f"/projects/{project.pk}/"
+    assert AuditEvent.objects.filter(action="project.create").count() == 1
+    # a fresh form (a new key) is a new project
+    other = str(client.get("/projects/new/").context["form"]["request_key"].value())
+    assert other != key
+    client.post("/projects/new/", form_data(world, request_key=other))
+    assert Project.objects.count() == 2
