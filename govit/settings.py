@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "govit.accounts.context_processors.navigation",
             ],
             "builtins": ["govit.core.templatetags.govit_format"],
         },

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django import forms
 
+from govit.accounts.models import Jurisdiction
 from govit.core.forms import AmountField, reject_markup
 from govit.workflow.choices import OpinionConclusion, Outcome
 
@@ -60,3 +64,23 @@ class UrgeForm(forms.Form):
 class CopyToForm(forms.Form):
     organisation = forms.IntegerField(label="抄送单位")
     message = forms.CharField(label="说明", max_length=500, required=False, validators=[reject_markup])
+
+
+class PlanFilterForm(forms.Form):
+    jurisdiction = forms.TypedChoiceField(
+        label="行政区划", coerce=int, error_messages={"invalid_choice": "所选行政区划无效或您无权查看"}
+    )
+    year = forms.IntegerField(
+        label="计划年度",
+        min_value=2000,
+        max_value=2100,
+        error_messages={
+            "invalid": "计划年度应为四位数字年份",
+            "min_value": "计划年度不能早于 %(limit_value)s 年",
+            "max_value": "计划年度不能晚于 %(limit_value)s 年",
+        },
+    )
+
+    def __init__(self, *args: Any, jurisdictions: Sequence[Jurisdiction], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"].choices = [(j.pk, j.name) for j in jurisdictions]  # type: ignore[attr-defined]

@@ -7,17 +7,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from govit.accounts.choices import JurisdictionLevel, OrganisationKind, Role
-from govit.accounts.models import Organisation
+from govit.accounts.models import Jurisdiction, Organisation
 from govit.accounts.selectors import user_scope
 from govit.experts.packrules import scoring_table_for
 from govit.experts.selectors import panel_outcome
-from govit.projects.choices import Status
+from govit.projects.choices import FundingSource, Status
 from govit.projects.models import Project
 from govit.projects.permissions import is_competent_reviewer
 from govit.projects.policy import project_policy
 from govit.projects.selectors import project_round
 from govit.workflow.choices import AFTER_APPROVAL_KINDS, DECLARATION_KINDS, FORWARD, TERMINAL, Outcome
-from govit.workflow.models import StageDecision, StageOpinion
+from govit.workflow.models import ProjectApproval, StageDecision, StageOpinion
 
 # Statuses in which the approval route is being worked on.
 IN_ROUTE = frozenset({Status.SUBMITTED, Status.IN_REVIEW})
@@ -344,3 +344,72 @@ def copy_targets(project: Project) -> list[Organisation]:
             is_active=True,
         ).order_by("jurisdiction__level", "name")
     )
+
+
+# ------------------------------------------------------------------ 年度项目计划
+
+# Statuses of a project that was granted 立项 (and may since have moved on).
+APPROVED_ONWARDS = frozenset(
+    {Status.APPROVED, Status.IN_CONSTRUCTION, Status.ACCEPTED, Status.IN_OPERATION, Status.TERMINATED}
+)
+
+
+@dataclass
+class PlanRow:
+    project: Project
+    approval: ProjectApproval
+    funding: dict[str, int]
+
+
+@dataclass
+class PlanTotal:
+    label: str
+    count: int = 0
+    declared_yuan: int = 0
+    approved_yuan: int = 0
+
+
+@dataclass
+class AnnualPlan:
+    """年度项目计划 — the projects of one jurisdiction and year granted 立项, with totals by unit and by source."""
+
+    jurisdiction: Jurisdiction
+    year: int
+    rows: list[PlanRow] = field(default_factory=list)
+    by_unit: list[PlanTotal] = field(default_factory=list)
+    by_source: list[tuple[str, str, int]] = field(default_factory=list)  # (code, label, yuan)
+    total: PlanTotal = field(default_factory=lambda: PlanTotal("合计"))
+
+
+def annual_plan(jurisdiction: Jurisdiction, year: int) -> AnnualPlan:
+    plan = AnnualPlan(jurisdiction=jurisdiction, year=year)
+    approvals = (
+        ProjectApproval.objects.filter(
+            project__jurisdiction=jurisdiction, project__year=year, project__status__in=APPROVED_ONWARDS
+        )
+        .select_related("project__lead_unit")
+        .order_by("project__lead_unit__name", "approved_on", "project__name", "pk")
+    )
+    units: dict[int, PlanTotal] = {}
+    sources = {code: 0 for code in FundingSource.values}
+    for approval in approvals:
+        project = approval.project
+        funding = {code: int(getattr(project, f"fund_{code}")) for code in FundingSource.values}
+        plan.rows.append(PlanRow(project=project, approval=approval, funding=funding))
+        unit = units.setdefault(project.lead_unit_id, PlanTotal(project.lead_unit.name))
+        for total in (unit, plan.total):
+            total.count += 1
+            total.declared_yuan += project.total_yuan
+            total.approved_yuan += approval.approved_budget_yuan
+        for code, amount in funding.items():
+            sources[code] += amount
+    plan.by_unit = list(units.values())
+    plan.by_source = [(code, FundingSource(code).label, amount) for code, amount in sources.items()]
+    return plan
+
+
+def plan_jurisdictions_for(user: Any) -> list[Jurisdiction]:
+    """Jurisdictions whose annual plan ``user`` may read: those they oversee or review."""
+    scope = user_scope(user)
+    ids = set(scope.overseen_jurisdiction_ids) | set(scope.reviewer_jurisdiction_ids)
+    return list(Jurisdiction.objects.filter(pk__in=ids).order_by("code"))

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -7,12 +9,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from govit.accounts.models import Organisation
-from govit.core.views import form_refused, service_run
+from govit.audit.services import audit_record
+from govit.core import clock
+from govit.core.errors import PermissionDeniedError
+from govit.core.views import form_errors_text, form_refused, service_run
 from govit.experts.packrules import scoring_table_for
 from govit.projects.models import Project
 from govit.projects.selectors import project_get_for_user, project_list_for_user
 from govit.workflow import selectors, services
-from govit.workflow.forms import CopyToForm, StageDecisionForm, StageOpinionForm, UrgeForm
+from govit.workflow.exports import annual_plan_xlsx
+from govit.workflow.forms import CopyToForm, PlanFilterForm, StageDecisionForm, StageOpinionForm, UrgeForm
 
 
 def _back(project: Project) -> HttpResponse:
@@ -138,3 +144,47 @@ def review_todo(request: HttpRequest) -> HttpResponse:
     todo = selectors.workflow_todo_for_user(request.user, visible[:200])
     done = selectors.workflow_done_for_user(request.user)
     return render(request, "workflow/todo.html", {"todo": todo, "done": done})
+
+
+def _plan_or_error(request: HttpRequest) -> tuple[selectors.AnnualPlan | None, PlanFilterForm]:
+    jurisdictions = selectors.plan_jurisdictions_for(request.user)
+    if not jurisdictions:
+        raise PermissionDeniedError("只有主管部门、上级主管部门的人员可以查看年度项目计划")
+    data = request.GET.copy()
+    data.setdefault("jurisdiction", str(jurisdictions[0].pk))
+    data.setdefault("year", str(clock.today().year + 1))
+    form = PlanFilterForm(data, jurisdictions=jurisdictions)
+    if not form.is_valid():
+        return None, form
+    chosen = next(j for j in jurisdictions if j.pk == form.cleaned_data["jurisdiction"])
+    return selectors.annual_plan(chosen, form.cleaned_data["year"]), form
+
+
+@login_required
+def annual_plan(request: HttpRequest) -> HttpResponse:
+    """年度项目计划 — approved projects of a jurisdiction and year, with totals by unit and funding source."""
+    plan, form = _plan_or_error(request)
+    if plan is None:
+        messages.error(request, form_errors_text(form))
+    return render(request, "workflow/annual_plan.html", {"plan": plan, "form": form})
+
+
+@login_required
+def annual_plan_export(request: HttpRequest) -> HttpResponse:
+    plan, form = _plan_or_error(request)
+    if plan is None:
+        messages.error(request, form_errors_text(form))
+        return redirect("annual_plan")
+    content = annual_plan_xlsx(plan)
+    audit_record(
+        actor=request.user,
+        action="plan.export",
+        target=plan.jurisdiction,
+        after={"year": plan.year, "projects": plan.total.count, "approved_yuan": plan.total.approved_yuan},
+    )
+    filename = f"{plan.jurisdiction.name}{plan.year}年度项目计划.xlsx"
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response

@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from govit.accounts.selectors import user_scope
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """What the main navigation shows: the annual plan only to those who oversee a jurisdiction."""
+    scope = user_scope(getattr(request, "user", None))
+    return {"nav_oversees": bool(scope.overseen_jurisdiction_ids or scope.reviewer_jurisdiction_ids)}
