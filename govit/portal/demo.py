@@ -3,6 +3,7 @@ and projects in several states. Safe to load twice."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,8 +16,9 @@ from govit.audit.services import audit_record
 from govit.core import clock
 from govit.experts.models import Expert, ExpertField
 from govit.projects.choices import Nature, ProcurementCategory, Status
-from govit.projects.models import Project, ProjectTransition
-from govit.projects.services import declaration_submit, project_create
+from govit.projects.models import DeclarationRound, Project, ProjectTransition
+from govit.projects.selectors import round_defaults
+from govit.projects.services import declaration_round_open, declaration_submit, project_create
 
 DEMO_PASSWORD = "Govit@2026"
 
@@ -241,6 +243,17 @@ def _expert_pool(site: Site, jurisdiction: Jurisdiction, pool: Organisation, fir
         expert.specialties.set([ExpertField.objects.get_or_create(name=field_name)[0]])
 
 
+def _round(jurisdiction: Jurisdiction, reviewer: User, year: int) -> None:
+    """The year's 申报批次 as the pack frames it: 舒城 and 上城 closed by their yearly deadline (so a new
+    declaration now goes the 增补 / 专题请示 way), the others in rolling intake."""
+    if DeclarationRound.objects.filter(jurisdiction=jurisdiction, year=year).exists():
+        return
+    defaults = round_defaults(jurisdiction, year)
+    if defaults["closes_on"] is None:
+        defaults["opens_on"] = dt.date(year - 1, 1, 1)
+    declaration_round_open(actor=reviewer, jurisdiction=jurisdiction, year=year, **defaults)
+
+
 def _force_status(project: Project, status: str, actor: User) -> None:
     """Bring a demo project to a later state the way an operator's data migration would: recorded and audited."""
     ProjectTransition.objects.create(
@@ -339,6 +352,7 @@ def demo_load() -> list[DemoLogin]:
         _user(f"{p}_leader", f"{site.name}分管领导", bureau, Role.LEADER, logins)
         _projects(site, units[0], clerk, reviewer)
         _projects(site, units[1], clerk2, reviewer)
+        _round(jurisdiction, reviewer, 2027)
     admin_org = Organisation.objects.get(name="舒城县数据资源管理局")
     _user("sysadmin", "系统管理员", admin_org, Role.SYSTEM_ADMIN, logins)
     _user("secadmin", "安全管理员", admin_org, Role.SECURITY_ADMIN, logins)

@@ -60,6 +60,8 @@ def project_facts(project: Project) -> Facts:
         "deploys_on_gov_cloud": project.deploys_on_gov_cloud,
         "has_data_catalog": project.has_data_catalog,
         "cross_dept": project.co_units.exists(),
+        # declared outside the round's window as 增补项目（一事一议）/ 专题请示: the pack asks for its approval
+        "special_approval": project.off_window,
         "dates": {"declared": timezone.localdate(project.submitted_at) if project.submitted_at else None},
         "overrides": {
             o.rule_id: {

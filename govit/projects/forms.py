@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 
-from govit.accounts.models import Organisation
+from govit.accounts.models import Jurisdiction, Organisation
 from govit.core.forms import AmountField, ProtectedFieldsMixin, reject_markup
 from govit.projects.choices import (
     COST_HEADS,
@@ -229,3 +230,44 @@ class ProjectFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         if unit_choices is not None:
             self.fields["unit"].queryset = unit_choices  # type: ignore[attr-defined]
+
+
+class DeclarationRoundForm(forms.Form):
+    jurisdiction = forms.TypedChoiceField(
+        label="行政区划",
+        coerce=int,
+        error_messages={"required": "请选择行政区划", "invalid_choice": "所选行政区划无效或您无权发布"},
+    )
+    year = forms.IntegerField(
+        label="计划年度",
+        min_value=2000,
+        max_value=2100,
+        error_messages={"required": "请填写计划年度", "invalid": "计划年度应为四位数字年份"},
+    )
+    name = forms.CharField(
+        label="批次名称",
+        max_length=100,
+        validators=[reject_markup],
+        error_messages={"required": "请填写批次名称"},
+    )
+    opens_on = forms.DateField(
+        label="开始受理日期",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "请填写开始受理日期", "invalid": "日期格式应为 YYYY-MM-DD"},
+    )
+    closes_on = forms.DateField(
+        label="申报截止日期（不填为常态化受理）",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "日期格式应为 YYYY-MM-DD"},
+    )
+    notice = forms.CharField(
+        label="申报通知（文号）", max_length=120, required=False, validators=[reject_markup]
+    )
+    basis = forms.CharField(
+        label="依据", max_length=300, required=False, validators=[reject_markup], widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args: Any, jurisdictions: Sequence[Jurisdiction], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"].choices = [(j.pk, j.name) for j in jurisdictions]  # type: ignore[attr-defined]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 
@@ -17,6 +19,48 @@ from govit.projects.choices import (
 
 def _amount(label: str) -> models.PositiveBigIntegerField:
     return models.PositiveBigIntegerField(f"{label}（元）", default=0)
+
+
+class DeclarationRound(models.Model):
+    """申报批次 — a jurisdiction's call for one plan year's projects: its window, or rolling intake (常态化受理)
+    when it has no closing date."""
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name="行政区划", on_delete=models.PROTECT, related_name="declaration_rounds"
+    )
+    year = models.PositiveSmallIntegerField("计划年度")
+    name = models.CharField("批次名称", max_length=100)
+    opens_on = models.DateField("开始受理日期")
+    closes_on = models.DateField("申报截止日期", null=True, blank=True, help_text="不填为常态化受理")
+    notice = models.CharField("申报通知（文号）", max_length=120, blank=True)
+    basis = models.CharField("依据", max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="发布人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("发布时间")
+
+    class Meta:
+        verbose_name = "申报批次"
+        verbose_name_plural = "申报批次"
+        ordering = ["-year", "jurisdiction__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "year"], name="uniq_round_per_year"),
+            models.CheckConstraint(
+                condition=models.Q(closes_on__isnull=True) | models.Q(closes_on__gte=models.F("opens_on")),
+                name="round_closes_after_it_opens",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def accepts(self, day: dt.date) -> bool:
+        """Whether a declaration on ``day`` is within the window."""
+        return self.opens_on <= day and (self.closes_on is None or day <= self.closes_on)
+
+    @property
+    def is_rolling(self) -> bool:
+        return self.closes_on is None
 
 
 class Project(models.Model):
@@ -88,6 +132,16 @@ class Project(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     submitted_at = models.DateTimeField("申报时间", null=True, blank=True)
+    declaration_round = models.ForeignKey(
+        DeclarationRound,
+        verbose_name="申报批次",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    off_window = models.BooleanField("窗口外申报（增补项目 / 专题请示）", default=False)
+    off_window_reason = models.TextField("窗口外申报理由", blank=True)
 
     class Meta:
         verbose_name = "项目"

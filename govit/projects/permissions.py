@@ -41,3 +41,13 @@ def can_override_finding(user: Any, project: Project) -> bool:
 def can_upload(user: Any, project: Project) -> bool:
     """The unit's clerk or head, until the project is closed."""
     return is_unit_member(user, project) and project.status not in {Status.TERMINATED, Status.NOT_SUPPORTED}
+
+
+def can_open_round(user: Any, jurisdiction_id: int) -> bool:
+    """申报批次 are published by a 主管部门审核人 of the jurisdiction itself."""
+    from govit.accounts.models import Organisation
+
+    scope = user_scope(user)
+    return Organisation.objects.filter(
+        pk__in=scope.reviewer_org_ids, jurisdiction_id=jurisdiction_id
+    ).exists()

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from govit.accounts.choices import Role
+from govit.accounts.models import Jurisdiction, Organisation
 from govit.accounts.selectors import user_scope
 from govit.audit.choices import Outcome
 from govit.audit.services import audit_record
+from govit.core import clock
 from govit.core.errors import NotFoundError
+from govit.policies.engine import PackError, load_pack
+from govit.policies.engine.windows import declaration_window
+from govit.policies.selectors import work_calendar
 from govit.projects.choices import EDITABLE_STATUSES, Status
-from govit.projects.models import Project
+from govit.projects.models import DeclarationRound, Project
 
 
 def project_visibility_q(user: Any) -> Q:
@@ -89,3 +95,71 @@ def project_round(project: Project) -> int:
     """申报轮次: how many times the declaration has been submitted (a resubmission after 退回 starts a new
     round); 0 before the first submission."""
     return project.transitions.filter(to_status=Status.SUBMITTED).count()
+
+
+# ------------------------------------------------------------------ 申报批次
+
+
+@dataclass(frozen=True)
+class RoundStanding:
+    """Where a declaration made today stands against its jurisdiction's round for its plan year."""
+
+    round: DeclarationRound | None
+    in_window: bool
+    text: str
+
+
+def round_for(project: Project) -> DeclarationRound | None:
+    return DeclarationRound.objects.filter(jurisdiction_id=project.jurisdiction_id, year=project.year).first()
+
+
+def round_standing(project: Project, day: dt.date) -> RoundStanding:
+    found = round_for(project)
+    if found is None:
+        return RoundStanding(None, True, "本年度未发布申报批次，常态化受理")
+    period = f"{found.opens_on:%Y年%m月%d日}起" + (
+        f"至{found.closes_on:%Y年%m月%d日}" if found.closes_on else "常态化受理"
+    )
+    basis = f"（{found.basis}）" if found.basis else ""
+    if found.accepts(day):
+        return RoundStanding(found, True, f"{found.name}：{period}{basis}")
+    state = "尚未开始受理" if day < found.opens_on else "已截止"
+    return RoundStanding(found, False, f"{found.name}{state}：{period}{basis}")
+
+
+def round_defaults(jurisdiction: Jurisdiction, year: int) -> dict[str, Any]:
+    """A new round's form, filled from the jurisdiction's pack: its yearly window if the regulation sets one
+    (舒城 第九条 7月底, 上城 ¶32 9月底), else rolling intake."""
+    pack_code = next(
+        (j.pack_code for j in jurisdiction.ancestors(include_self=True).reverse() if j.pack_code), ""
+    )
+    window = None
+    if pack_code:
+        try:
+            window = declaration_window(load_pack(pack_code).pack, year, work_calendar())
+        except PackError:
+            window = None
+    if window is None:
+        return {
+            "name": f"{year}年度政务信息化项目申报（常态化受理）",
+            "opens_on": clock.today(),
+            "closes_on": None,
+            "basis": "",
+        }
+    return {
+        "name": f"{year}年度政务信息化项目集中申报",
+        "opens_on": window.opens_on or dt.date(year - 1, 1, 1),
+        "closes_on": window.closes_on,
+        "basis": f"{window.article}：{window.quote}"[:300],
+    }
+
+
+def rounds_for_user(user: Any) -> QuerySet[DeclarationRound]:
+    scope = user_scope(user)
+    ids = set(scope.overseen_jurisdiction_ids) | {
+        jid
+        for jid in Organisation.objects.filter(pk__in=scope.unit_org_ids).values_list(
+            "jurisdiction_id", flat=True
+        )
+    }
+    return DeclarationRound.objects.filter(jurisdiction_id__in=ids).select_related("jurisdiction")

@@ -3,13 +3,14 @@ where the status moves, one audit event, side effects after commit."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
 
-from govit.accounts.models import Organisation
+from govit.accounts.models import Jurisdiction, Organisation
 from govit.accounts.services import notify_after_commit
 from govit.audit.services import audit_record
 from govit.core import clock
@@ -17,8 +18,16 @@ from govit.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from govit.policies.engine import load_pack
 from govit.projects import permissions
 from govit.projects.choices import Status
-from govit.projects.models import COST_FIELDS, FUNDING_FIELDS, FindingOverride, Project, ProjectTransition
+from govit.projects.models import (
+    COST_FIELDS,
+    FUNDING_FIELDS,
+    DeclarationRound,
+    FindingOverride,
+    Project,
+    ProjectTransition,
+)
 from govit.projects.policy import cite_text, project_policy
+from govit.projects.selectors import round_standing
 
 # Fields a construction unit may set on its declaration.
 EDITABLE_FIELDS = (
@@ -193,8 +202,32 @@ def declaration_check(project: Project) -> list[tuple[str, str]]:
     return problems
 
 
-def declaration_submit(*, actor: Any, project: Project) -> Project:
-    """提交申报 — the unit sends its declaration to the competent bureau."""
+OFF_WINDOW_REASON_MIN = 10
+
+
+def _round_check(project: Project, off_window_reason: str) -> None:
+    """A first declaration joins its jurisdiction's round for the plan year; outside the round's window it
+    needs the 增补（一事一议）/ 专题请示 reason, and the pack then asks for the approval of it."""
+    standing = round_standing(project, clock.today())
+    project.declaration_round = standing.round
+    reason = (off_window_reason or "").strip()
+    if standing.in_window:
+        project.off_window, project.off_window_reason = False, ""
+        return
+    if len(reason) < OFF_WINDOW_REASON_MIN:
+        raise ServiceError(
+            f"{standing.text}。确需新增的，请填写增补项目（一事一议）或专题请示的理由"
+            f"（不少于 {OFF_WINDOW_REASON_MIN} 个字）后提交",
+            field="off_window_reason",
+        )
+    if len(reason) > 2000:
+        raise ServiceError("窗口外申报理由不能超过 2000 字", field="off_window_reason")
+    project.off_window, project.off_window_reason = True, reason
+
+
+def declaration_submit(*, actor: Any, project: Project, off_window_reason: str = "") -> Project:
+    """提交申报 — the unit sends its declaration to the competent bureau. A resubmission after 退回 keeps the
+    round it was first declared in."""
     with transaction.atomic():
         locked = project_lock(project)
         if not permissions.can_submit(actor, locked):
@@ -205,6 +238,8 @@ def declaration_submit(*, actor: Any, project: Project) -> Project:
             raise ServiceError("；".join(message for _f, message in problems), field=field)
         from_status = locked.status
         resubmit = from_status == Status.RETURNED
+        if not resubmit:
+            _round_check(locked, off_window_reason)
         if locked.pack_code:
             locked.pack_version = load_pack(
                 locked.pack_code
@@ -218,14 +253,28 @@ def declaration_submit(*, actor: Any, project: Project) -> Project:
         locked.submitted_at = clock.now()
         locked.version += 1
         locked.save(
-            update_fields=["status", "current_stage", "submitted_at", "version", "pack_version", "updated_at"]
+            update_fields=[
+                "status",
+                "current_stage",
+                "submitted_at",
+                "version",
+                "pack_version",
+                "declaration_round",
+                "off_window",
+                "off_window_reason",
+                "updated_at",
+            ]
         )
         audit_record(
             actor=actor,
             action="declaration.submit",
             target=locked,
             before={"status": from_status},
-            after={"status": locked.status},
+            after={
+                "status": locked.status,
+                "round": locked.declaration_round.name if locked.declaration_round else None,
+                "off_window_reason": locked.off_window_reason or None,
+            },
         )
         notify_after_commit(
             jurisdiction_id=locked.jurisdiction_id,
@@ -341,3 +390,68 @@ def finding_override_revoke(*, actor: Any, override: FindingOverride, reason: st
             after={"revoked": True, "reason": row.revoke_reason},
         )
     return row
+
+
+def declaration_round_open(
+    *,
+    actor: Any,
+    jurisdiction: Jurisdiction,
+    year: int,
+    name: str,
+    opens_on: dt.date,
+    closes_on: dt.date | None = None,
+    notice: str = "",
+    basis: str = "",
+) -> DeclarationRound:
+    """发布申报批次 — the competent bureau opens the call for one plan year (without a closing date: 常态化受理)."""
+    if not permissions.can_open_round(actor, jurisdiction.pk):
+        raise PermissionDeniedError("只有本级主管部门审核人可以发布申报批次")
+    name = (name or "").strip()
+    if not name:
+        raise ServiceError("请填写批次名称", field="name")
+    if len(name) > 100:
+        raise ServiceError("批次名称不能超过 100 个字", field="name")
+    if not 2000 <= year <= 2100:
+        raise ServiceError("计划年度应在 2000 至 2100 年之间", field="year")
+    if closes_on is not None and closes_on < opens_on:
+        raise ServiceError("申报截止日期不能早于开始受理日期", field="closes_on")
+    if opens_on.year > year:
+        raise ServiceError("开始受理日期不能晚于计划年度", field="opens_on")
+    with transaction.atomic():
+        if DeclarationRound.objects.select_for_update().filter(jurisdiction=jurisdiction, year=year).exists():
+            raise ConflictError(f"{jurisdiction.name}{year}年度的申报批次已发布", field="year")
+        try:
+            with transaction.atomic():
+                created = DeclarationRound.objects.create(
+                    jurisdiction=jurisdiction,
+                    year=year,
+                    name=name,
+                    opens_on=opens_on,
+                    closes_on=closes_on,
+                    notice=notice.strip()[:120],
+                    basis=basis.strip()[:300],
+                    created_by=actor,
+                    created_at=clock.now(),
+                )
+        except IntegrityError:
+            raise ConflictError(f"{jurisdiction.name}{year}年度的申报批次已发布", field="year") from None
+        audit_record(
+            actor=actor,
+            action="round.open",
+            target=created,
+            after={
+                "jurisdiction": jurisdiction.name,
+                "year": year,
+                "opens_on": opens_on.isoformat(),
+                "closes_on": closes_on.isoformat() if closes_on else None,
+                "notice": created.notice,
+            },
+        )
+        notify_after_commit(
+            jurisdiction_id=jurisdiction.pk,
+            role="clerk",
+            text=f"{jurisdiction.name}发布了{name}"
+            + (f"，申报截止 {closes_on:%Y年%m月%d日}" if closes_on else "（常态化受理）"),
+            url="/projects/rounds/",
+        )
+    return created

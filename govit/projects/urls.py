@@ -5,6 +5,7 @@ from govit.projects import views
 urlpatterns = [
     path("", views.project_list, name="project_list"),
     path("new/", views.project_create, name="project_create"),
+    path("rounds/", views.declaration_rounds, name="declaration_rounds"),
     path("<int:project_id>/", views.project_detail, name="project_detail"),
     path("<int:project_id>/edit/", views.project_edit, name="project_edit"),
     path("<int:project_id>/submit/", views.project_submit, name="project_submit"),

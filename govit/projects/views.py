@@ -12,15 +12,17 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from govit.accounts.choices import OrganisationKind
-from govit.accounts.models import Organisation
+from govit.accounts.models import Jurisdiction, Organisation
 from govit.accounts.selectors import user_scope
 from govit.core import clock
-from govit.core.errors import ServiceError
+from govit.core.errors import PermissionDeniedError, ServiceError
 from govit.core.views import form_refused, service_run
 from govit.documents.forms import AttachmentUploadForm
 from govit.documents.selectors import attachment_history, attachment_latest_by_code
 from govit.projects import permissions, services
+from govit.projects.choices import Status
 from govit.projects.forms import (
+    DeclarationRoundForm,
     FindingOverrideForm,
     OverrideRevokeForm,
     ProjectFilterForm,
@@ -34,6 +36,9 @@ from govit.projects.selectors import (
     project_filter,
     project_get_for_user,
     project_list_for_user,
+    round_defaults,
+    round_standing,
+    rounds_for_user,
 )
 from govit.workflow.selectors import workflow_panel_context
 
@@ -205,6 +210,11 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
             "can_upload": permissions.can_upload(request.user, project),
             "withdraw_form": WithdrawForm(),
             "submit_problems": services.declaration_check(project) if can_submit else [],
+            "round_standing": (
+                round_standing(project, clock.today())
+                if can_submit and project.status == Status.DRAFT
+                else None
+            ),
             "policy": policy,
             **workflow_panel_context(request.user, project, policy),
             "active_overrides": {o.rule_id: o for o in overrides if o.revoked_at is None},
@@ -264,7 +274,11 @@ def project_submit(request: HttpRequest, project_id: int) -> HttpResponse:
     service_run(
         request,
         "未能提交",
-        lambda: services.declaration_submit(actor=request.user, project=project),
+        lambda: services.declaration_submit(
+            actor=request.user,
+            project=project,
+            off_window_reason=str(request.POST.get("off_window_reason", ""))[:4000],
+        ),
         "已提交申报，等待主管部门审查",
     )
     return redirect("project_detail", project_id=project.pk)
@@ -286,3 +300,55 @@ def project_withdraw(request: HttpRequest, project_id: int) -> HttpResponse:
         "已撤回申报，项目回到草稿状态",
     )
     return redirect("project_detail", project_id=project.pk)
+
+
+@login_required
+def declaration_rounds(request: HttpRequest) -> HttpResponse:
+    """申报批次 — the rounds a user can see; a bureau reviewer publishes a new one, filled from the pack."""
+    scope = user_scope(request.user)
+    openable = [
+        j
+        for j in Jurisdiction.objects.filter(organisations__pk__in=scope.reviewer_org_ids)
+        .distinct()
+        .order_by("code")
+    ]
+    form = None
+    if openable:
+        chosen = _int_param(request.GET.get("jurisdiction"), openable[0].pk)
+        jurisdiction = next((j for j in openable if j.pk == chosen), openable[0])
+        year = _int_param(request.GET.get("year"), clock.today().year + 1)
+        year = year if 2000 <= year <= 2100 else clock.today().year + 1
+        initial = {"jurisdiction": jurisdiction.pk, "year": year, **round_defaults(jurisdiction, year)}
+        form = DeclarationRoundForm(request.POST or None, initial=initial, jurisdictions=openable)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            done = service_run(
+                request,
+                "未能发布",
+                lambda: services.declaration_round_open(
+                    actor=request.user,
+                    jurisdiction=next(j for j in openable if j.pk == data["jurisdiction"]),
+                    year=data["year"],
+                    name=data["name"],
+                    opens_on=data["opens_on"],
+                    closes_on=data["closes_on"],
+                    notice=data["notice"],
+                    basis=data["basis"],
+                ),
+                lambda created: f"已发布：{created.name}",
+            )
+            if done is not None:
+                return redirect("declaration_rounds")
+        elif request.method == "POST":
+            form_refused(request, "未能发布", form)
+    elif request.method == "POST":
+        raise PermissionDeniedError("只有本级主管部门审核人可以发布申报批次")
+    rounds = rounds_for_user(request.user).order_by("-year", "jurisdiction__code")
+    return render(request, "projects/rounds.html", {"rounds": rounds, "form": form})
+
+
+def _int_param(raw: str | None, default: int) -> int:
+    try:
+        return int(raw) if raw else default
+    except ValueError:
+        return default

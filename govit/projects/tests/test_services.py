@@ -48,7 +48,8 @@ def test_submit_moves_to_submitted_records_transition_audit_and_notifies_reviewe
         world["users"]["clerk"],
     )
     event = _events(project, "declaration.submit").get()
-    assert event.before == {"status": "draft"} and event.after == {"status": "submitted"}
+    assert event.before == {"status": "draft"}
+    assert event.after == {"status": "submitted", "round": None, "off_window_reason": None}
     assert Notification.objects.filter(
         recipient=world["users"]["reviewer"], url=f"/projects/{project.pk}/"
     ).exists()

@@ -36,6 +36,7 @@ from govit.workflow.selectors import (
 
 REASON = "经审查，该事项已由建设单位书面说明并承诺整改，同意按程序推进。"
 APPROVERS = ("leader", "reviewer")
+OFF_WINDOW = "市里部署的紧急任务，须在明年一季度上线，确需新增（一事一议）。"
 
 
 @dataclass(frozen=True)
@@ -218,6 +219,7 @@ CASES = [
         documents={
             "declaration_form",
             "feasibility_study",
+            "supplementary_approval",  # declared after 9月底: the 增补 一事一议 approval (¶32)
             "expert_review_uploads",  # 修改清单 and 汇报PPT before the expert review
             "post_review_uploads",
         },
@@ -269,7 +271,9 @@ class Walk:
         return Project.objects.get(name=self.case.fields["name"], lead_unit=unit)
 
     def submit(self) -> None:
-        page = self.post(f"{self.case.prefix}_clerk", f"{self.url}submit/", {})
+        # the demo's 2027 rounds of 舒城 and 上城 closed in 2026 (第九条 7月底, ¶32 9月底): a declaration now
+        # is a 增补项目 with its reason; in the other three rolling intake ignores it
+        page = self.post(f"{self.case.prefix}_clerk", f"{self.url}submit/", {"off_window_reason": OFF_WINDOW})
         assert "已提交申报" in page, _messages(page)
         assert self.refresh().status == Status.SUBMITTED
 
