@@ -11,6 +11,9 @@ How facts reach CEL (all of this is done once, at pack load):
   fact is exposed to CEL, a string literal that is not a known enum value is a pack error (typo).
 * Dates are integers ``YYYYMMDD``; ``plan_start_month`` / ``plan_end_month`` integers ``YYYYMM``.
 * All conditions of a pack are compiled into one list expression and run with one context.
+* The same conditions are also translated to one Python function (:mod:`._fast`) that converts the facts
+  and computes every condition; the CEL program serves whatever that function cannot handle and every
+  evaluation during which it raised.
 """
 
 from __future__ import annotations
@@ -25,9 +28,19 @@ from typing import Any
 
 import cel
 
+from ._fast import Runner, compile_runner, var_kinds
 from .facts import NESTED_GROUPS, Facts, cel_variable_names, model_field_names
 
-__all__ = ["ENUM_CODES", "Batch", "RewriteResult", "VarRef", "compile_check", "rewrite"]
+__all__ = [
+    "ENUM_CODES",
+    "PRELUDE_GLOBALS",
+    "Batch",
+    "RewriteResult",
+    "VarRef",
+    "compile_check",
+    "prelude",
+    "rewrite",
+]
 
 _TOKEN = re.compile(
     r"""
@@ -223,10 +236,12 @@ class Batch:
         self._date_idx = [i for i, v in enumerate(names) if v.startswith("dates__")]
         self._enum_idx = [i for i, v in enumerate(names) if v in ENUM_FIELDS]
         self._month_idx = [i for i, v in enumerate(names) if v in _MONTH_FIELDS]
-        self.program = (
-            cel.compile("[" + ", ".join(f"({s})" for s in self.sources) + "]") if self.sources else None
-        )
+        self.program = _list_program(self.sources)
         self._singles: list[Any] | None = None
+        self.kinds = var_kinds(names, ENUM_FIELDS, _MONTH_FIELDS, len(ENUM_CODES))
+        self.prelude = prelude(names, [k.kinds for k in self.kinds])
+        self.runner: Runner = compile_runner(self.sources, self.kinds, self.prelude, PRELUDE_GLOBALS)
+        self._slow_program = _list_program([self.sources[i] for i in self.runner.slow])
 
     def values(self, facts: Facts, on: dt.date) -> list[Any]:
         if self._get is None:
@@ -255,6 +270,18 @@ class Batch:
 
     def run(self, facts: Facts, on: dt.date) -> tuple[list[Any], dict[int, str]]:
         """Results per slot, plus {slot: error message} for slots that failed at run time."""
+        try:
+            results = self.runner.run(facts, on)
+            if self._slow_program is not None:
+                slow = self._slow_program.execute({"_v": self.values(facts, on)})
+                for slot, value in zip(self.runner.slow, slow, strict=True):
+                    results[slot] = value
+        except Exception:  # some condition fails (or may fail) on these facts: the interpreter decides
+            return self.run_cel(facts, on)
+        return results, {}
+
+    def run_cel(self, facts: Facts, on: dt.date) -> tuple[list[Any], dict[int, str]]:
+        """:meth:`run` with the CEL interpreter alone."""
         if self.program is None:
             return [], {}
         ctx = {"_v": self.values(facts, on)}
@@ -273,6 +300,42 @@ class Batch:
                 results.append(None)
                 errors[idx] = f"{type(exc).__name__}: {exc}"
         return results, errors
+
+
+def _list_program(sources: list[str]) -> Any:
+    return cel.compile("[" + ", ".join(f"({s})" for s in sources) + "]") if sources else None
+
+
+PRELUDE_GLOBALS: dict[str, Any] = {"_CODES": _CODES}
+
+
+def _enum_conversion(v: str, kinds: frozenset[str]) -> str:
+    if kinds <= {"list", "null"}:
+        return f"[_CODES[x] for x in {v}]"
+    if kinds <= {"int", "null"}:
+        return f"_CODES[{v}]"
+    return f"[_CODES[x] for x in {v}] if type({v}) is list else _CODES[{v}]"
+
+
+def prelude(names: list[str], kinds: list[frozenset[str]]) -> list[str]:
+    """Python statements binding ``v<i>`` to the value :meth:`Batch.values` gives variable ``i``
+    (``kinds``: what each variable holds, see :func:`var_kinds`)."""
+    groups = sorted({n.partition("__")[0] for n in names if "__" in n})
+    lines = [f"g_{g} = facts.{g}" for g in groups]
+    for i, name in enumerate(names):
+        v = f"v{i}"
+        if name == "on":
+            lines.append(f"{v} = on.year * 10000 + on.month * 100 + on.day")
+            continue
+        group, _, member = name.partition("__")
+        lines.append(f"{v} = g_{group}.{member}" if member else f"{v} = facts.{name}")
+        if name.startswith("dates__"):
+            lines.append(f"if {v} is not None: {v} = {v}.year * 10000 + {v}.month * 100 + {v}.day")
+        elif name in ENUM_FIELDS:
+            lines.append(f"if {v} is not None: {v} = {_enum_conversion(v, kinds[i])}")
+        elif name in _MONTH_FIELDS:
+            lines.append(f"if {v} is not None: {v} = int({v}[:4]) * 100 + int({v}[5:7])")
+    return lines
 
 
 def compile_check(src: str) -> str | None:
