@@ -60,6 +60,19 @@ class Stage:
             codes.append(Outcome.NOT_APPROVED if self.grants_approval else Outcome.FAIL)
         return codes
 
+    def choice_label(self, code: str) -> str:
+        """The outcome in words; 同意 rather than 同意立项 at a stage that approves without granting 立项
+        (舒城 项目建议书审批, 章贡 工作专班审定)."""
+        if code == Outcome.APPROVED and not self.grants_approval:
+            return "同意"
+        if code == Outcome.NOT_APPROVED and not self.grants_approval:
+            return "不同意（本次申报结束）"
+        return str(Outcome(code).label)
+
+    @property
+    def decision_label(self) -> str:
+        return self.choice_label(self.decision.outcome) if self.decision is not None else ""
+
     @property
     def article(self) -> str:
         return str(self.cite.get("article", ""))
@@ -304,7 +317,7 @@ def workflow_panel_context(user: Any, project: Project, policy: dict[str, Any]) 
     scope = user_scope(user)
     if stage is not None:
         context["can_decide"] = can_decide(user, project, stage)
-        context["outcome_choices"] = [(code, Outcome(code).label) for code in stage.choices]
+        context["outcome_choices"] = [(code, stage.choice_label(code)) for code in stage.choices]
         context["missing_documents"] = documents_missing(project, state, stage)
         if stage.kind in {"scored_review", "joint_review"}:
             opinions = opinions_for(project, state.round, stage.id)

@@ -133,7 +133,7 @@ def stage_decide(
         if not selectors.can_decide(actor, locked, stage):
             raise PermissionDeniedError(f"您无权作出“{stage.name}”环节的结论")
         if outcome not in stage.choices:
-            allowed = "、".join(Outcome(o).label for o in stage.choices)
+            allowed = "、".join(stage.choice_label(o) for o in stage.choices)
             raise ServiceError(f"“{stage.name}”环节的结论只能是：{allowed}", field="outcome")
         data: dict[str, Any] = {}
         if outcome in FORWARD:
@@ -210,7 +210,7 @@ def _where_next(
 ) -> tuple[str, str, str, str]:
     """After a decision: the project's new status, the transition's note, the stage it is at, and the
     message for the construction unit."""
-    label = Outcome(outcome).label
+    label = stage.choice_label(outcome)
     name = project.name
     if outcome == Outcome.REVISE:
         assert due_date is not None
