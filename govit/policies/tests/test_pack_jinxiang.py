@@ -515,36 +515,54 @@ def test_scope(pack, facts, status):
         assert len(ev.route) == 12
 
 
+NEW_CIVIL = {"oos_category": "CIVIL_WORKS", "nature": "NEW"}
+
+
 @pytest.mark.parametrize(
-    ("facts", "required"),
+    ("facts", "stage"),
     [
-        ({}, False),
-        ({"nature": "NEW", "amounts": {"software": 50_000_000}}, False),
-        ({"nature": "NEW", "functional_types": ["EGOV_INFRA"]}, False),
-        ({"oos_category": "SMART_BUILDING"}, False),
-        ({"oos_category": "CIVIL_WORKS"}, True),
-        ({"oos_category": "CIVIL_WORKS", "amounts": {"software": 1}}, True),
+        ({}, None),
+        ({"nature": "NEW", "amounts": {"software": 50_000_000}}, None),
+        ({"nature": "NEW", "functional_types": ["EGOV_INFRA"]}, None),
+        ({"oos_category": "SMART_BUILDING", "nature": "NEW"}, None),
+        (NEW_CIVIL, "ST-003-04"),
+        ({**NEW_CIVIL, "amounts": {"software": 1}}, "ST-003-04"),
+        ({"oos_category": "CIVIL_WORKS"}, None),
+        ({"oos_category": "CIVIL_WORKS", "nature": "REBUILD"}, None),
+        ({"oos_category": "CIVIL_WORKS", "nature": "EXPANSION"}, None),
+        ({**NEW_CIVIL, "attached_to_construction_work": True}, "ST-003-04-attached"),
+        ({"attached_to_construction_work": True, "nature": "NEW"}, None),
+        ({"attached_to_construction_work": True}, None),
     ],
     ids=[
         "OOS-JX-3 ordinary project: no 节能/选址/用地/环评",
         "OOS-JX-3 5000万 new project still exempt",
         "OOS-JX-3 new 政务云/机房 infrastructure still exempt",
-        "OOS-JX-3 楼宇智能化 is not 土建",
+        "OOS-JX-3 new 楼宇智能化 is not 土建",
         "OOS-JX-3 新建土建工程 needs the approvals",
-        "OOS-JX-3 土建 regardless of amount",
+        "OOS-JX-3 新建土建 regardless of amount",
+        "OOS-JX-3 土建 of unknown nature: 新建 not established",
+        "OOS-JX-3 改建土建 exempt (only 新建土建工程)",
+        "OOS-JX-3 扩建土建 exempt (only 新建土建工程)",
+        "OOS-JX-3 新建土建 attached to a construction work: approvals at ST-003-04-attached",
+        "OOS-JX-3 new project attached to a construction work: attachment alone is not 土建",
+        "OOS-JX-3 attached project of unknown nature",
     ],
 )
-def test_oos_jx3_civil_works_approvals_only_for_new_civil_works(pack, facts, required):
-    """OOS-JX-3 (第二十条) is a procedure exclusion, not a scope exclusion: the project stays in scope and
-    the 节能评估、规划选址、用地预审、环境影响评价 approvals are asked for only when new 土建工程 is involved."""
+def test_oos_jx3_civil_works_approvals_only_for_new_civil_works(pack, facts, stage):
+    """OOS-JX-3 (第二十条) is a procedure exclusion, not a scope exclusion: "除涉及新建土建工程、高耗能项目外，
+    政务信息化项目原则上不再进行节能评估、规划选址、用地预审、环境影响评价等审批手续". The project stays in
+    scope and the approvals are asked for only when it involves *new* 土建工程 (civil works of nature NEW),
+    whichever body issues its 立项 — 县大数据局 (ST-003-04) or, for a project attached to a construction
+    work, 县行政审批服务局 (ST-003-04-attached); being attached to a construction work alone is not 土建."""
     ev = ev_for(pack, **facts)
     assert ev.scope_status == "in_scope" and len(ev.route) == 12
     assert ev.scope_matched == []
     docs = [d for d in ev.documents if d["code"] == "civil_works_approvals"]
-    assert bool(docs) is required
-    if required:
+    assert [d["stage"] for d in docs] == ([stage] if stage else [])
+    if stage:
         (doc,) = docs
-        assert doc["stage"] == "ST-003-04" and doc["required"] is True
+        assert stage in ev.stage_ids and doc["required"] is True
         assert doc["cite"]["article"] == "第二十条" and "OOS-JX-3" in doc["catalogue"]
         for approval in ("节能评估", "规划选址", "用地预审", "环境影响评价"):
             assert approval in doc["name"], approval

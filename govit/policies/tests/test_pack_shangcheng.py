@@ -384,6 +384,39 @@ def test_th38_rj105_stopped_within_two_years(pack, stopped, banned):
     assert ("RJ-105-stopped" in ev.finding_ids) is banned
 
 
+@pytest.mark.parametrize(
+    ("in_use", "stopped", "months", "banned"),
+    [
+        (D(2024, 2, 29), D(2026, 2, 27), 23, True),
+        (D(2024, 2, 29), D(2026, 2, 28), 24, False),
+        (D(2024, 2, 29), D(2026, 3, 1), 24, False),
+        (D(2026, 2, 28), D(2028, 2, 27), 23, True),
+        (D(2026, 2, 28), D(2028, 2, 28), 24, False),
+        (D(2026, 2, 28), D(2028, 2, 29), 24, False),
+        (D(2026, 1, 31), D(2026, 2, 27), 0, True),
+        (D(2026, 1, 31), D(2026, 2, 28), 1, True),
+    ],
+    ids=[
+        "TH-38 in use from 02-29, stopped day before 2-year end",
+        "TH-38 in use from 02-29, stopped 02-28 (no corresponding day: 满两年)",
+        "TH-38 in use from 02-29, stopped 03-01",
+        "TH-38 in use from 02-28, stopped 02-27 of leap year",
+        "TH-38 in use from 02-28, stopped on 02-28 of leap year (满两年)",
+        "TH-38 in use from 02-28, stopped on 02-29 of leap year",
+        "TH-38 month count: 01-31 to 02-27 is no full month",
+        "TH-38 month count: 01-31 to 02-28 is one month (month end)",
+    ],
+)
+def test_th38_two_years_across_leap_day(pack, in_use, stopped, months, banned):
+    """TH-38 (¶89) counts the period as 《民法典》第二百零二条 does (catalogue §0.3 (4), add-months clamped to
+    the month end): two years from 2024-02-29 end on 2026-02-28, the month having no 29th, so an
+    application stopped that day has been in use 满两年 and the unit keeps its eligibility."""
+    ev = ev_for(pack, dates={"put_into_use": in_use, "decommissioned": stopped})
+    t = threshold_entry(ev, "TH-38")
+    assert (t["measure_value"], t["met"]) == (months, banned)
+    assert ("RJ-105-stopped" in ev.finding_ids) is banned
+
+
 def test_rj105_unauthorised_build(pack):
     ev = ev_for(pack, dates={"construction_started": "2026-03-01"})
     f = finding(ev, "RJ-105-unauthorised")
@@ -573,18 +606,18 @@ def test_dl41_dl42_funding_split(pack):
     )
     assert ev.deadline("DL-42") is None
     d = ev.deadline("DL-41")
-    assert (d["due"], d["status"]) == ("2028-01-10", "valid")
+    assert (d["due"], d["status"]) == ("2028-01-10", "open")
     assert (
         ev_for(pack, on=D(2028, 1, 10), funding={"social": 1}, dates={"approved": "2026-01-10"}).deadline(
             "DL-41"
         )["status"]
-        == "valid"
+        == "open"
     )
     assert (
         ev_for(pack, on=D(2028, 1, 11), funding={"social": 1}, dates={"approved": "2026-01-10"}).deadline(
             "DL-41"
         )["status"]
-        == "expired"
+        == "overdue"
     )
     ev = ev_for(
         pack, funding={"fiscal_upper_province": 500_000, "fiscal_local": 1}, dates={"approved": "2026-01-10"}
@@ -644,28 +677,48 @@ def test_rj98_not_for_non_district_funds(pack):
 
 
 @pytest.mark.parametrize(
-    ("approved", "on", "due", "status"),
+    ("approved", "on", "secured", "due", "status"),
     [
-        (D(2026, 1, 10), D(2028, 1, 9), "2028-01-10", "valid"),
-        (D(2026, 1, 10), D(2028, 1, 10), "2028-01-10", "valid"),
-        (D(2026, 1, 10), D(2028, 1, 11), "2028-01-10", "expired"),
-        (D(2024, 2, 29), D(2026, 2, 28), "2026-02-28", "valid"),
-        (D(2024, 2, 29), D(2026, 3, 1), "2026-02-28", "expired"),
+        (D(2026, 1, 10), D(2028, 1, 9), None, "2028-01-10", "open"),
+        (D(2026, 1, 10), D(2028, 1, 10), None, "2028-01-10", "open"),
+        (D(2026, 1, 10), D(2028, 1, 11), None, "2028-01-10", "overdue"),
+        (D(2026, 1, 10), D(2028, 6, 1), D(2028, 1, 9), "2028-01-10", "met"),
+        (D(2026, 1, 10), D(2028, 6, 1), D(2028, 1, 10), "2028-01-10", "met"),
+        (D(2026, 1, 10), D(2028, 6, 1), D(2028, 1, 11), "2028-01-10", "late"),
+        (D(2026, 1, 10), D(2030, 1, 1), D(2026, 5, 1), "2028-01-10", "met"),
+        (D(2024, 2, 29), D(2026, 2, 28), None, "2026-02-28", "open"),
+        (D(2024, 2, 29), D(2026, 3, 1), None, "2026-02-28", "overdue"),
+        (D(2024, 2, 29), D(2026, 3, 10), D(2026, 2, 28), "2026-02-28", "met"),
     ],
     ids=[
-        "RJ-99 day before 2 years",
-        "RJ-99 on 2-year end",
-        "RJ-99 day after: 立项指标 cancelled",
-        "RJ-99 approved 02-29, valid to 02-28",
-        "RJ-99 approved 02-29, expired 03-01",
+        "DL-41 RJ-99 no funds, day before 2 years",
+        "DL-41 RJ-99 no funds, on 2-year end",
+        "DL-41 RJ-99 no funds, day after: 立项指标 cancelled",
+        "DL-41 RJ-99 funds secured day before 2-year end",
+        "DL-41 RJ-99 funds secured on 2-year end",
+        "DL-41 RJ-99 funds secured day after 2-year end",
+        "DL-41 RJ-99 funds secured, long after: still met (not expired)",
+        "DL-41 RJ-99 approved 02-29, open to 02-28 (no corresponding day)",
+        "DL-41 RJ-99 approved 02-29, overdue 03-01",
+        "DL-41 RJ-99 approved 02-29, funds secured 02-28",
     ],
 )
-def test_rj99_non_district_approval_valid_two_years(pack, approved, on, due, status):
-    """RJ-99 (¶50): the 立项文件 of a project without 区级财政 money is valid two years; funds not secured
-    by then cancel the 立项指标. Encoded by DL-41 (validity, no holiday extension)."""
-    ev = ev_for(pack, on=on, funding={"fiscal_upper_province": 500_000}, dates={"approved": approved})
+def test_rj99_non_district_approval_valid_two_years(pack, approved, on, secured, due, status):
+    """DL-41 / RJ-99 (¶50): the 立项文件 of a project without 区级财政 money is valid two years; "两年内争取到
+    相关资金可开展项目建设，两年内未争取到相关资金的取消相应立项指标". The clock closes when the funds are
+    secured (dates.budget_approved): secured in time → met, whatever the evaluation date; none by the end →
+    overdue (cancelled); secured after the end → late. The 2-year end is not moved off a weekend
+    (2026-02-28 is a Saturday)."""
+    ev = ev_for(
+        pack,
+        on=on,
+        funding={"fiscal_upper_province": 500_000},
+        dates={"approved": approved, "budget_approved": secured},
+    )
     d = ev.deadline("DL-41")
     assert (d["due"], d["status"]) == (due, status)
+    assert d["closing_event"] == "budget_approved"
+    assert d["closing_date"] == (secured.isoformat() if secured else None)
     assert "RJ-99" in d["catalogue"] and d["severity"] == "hard" and d["cite"]["article"] == "¶50"
     assert "取消相应立项指标" in d["consequence"]
     assert ev.deadline("DL-42") is None
@@ -945,7 +998,9 @@ def test_xinchuang_needs_leader_consent(pack):
 
 
 def test_upgrade_needs_performance_pass(pack):
-    assert "performance_evaluation_passed" in ev_for(pack, nature="UPGRADE").document_codes("ST-004-01")
+    upgraded_app = {"nature": "UPGRADE", "functional_types": ["BUSINESS_SYSTEM"]}
+    assert "performance_evaluation_passed" in ev_for(pack, **upgraded_app).document_codes("ST-004-01")
+    assert "performance_evaluation_passed" not in ev_for(pack, nature="UPGRADE").document_codes()
     assert "performance_evaluation_passed" not in ev_for(pack, nature="NEW").document_codes()
 
 
@@ -988,6 +1043,10 @@ def test_rj89_business_app_needs_district_leader_consent(pack, facts, required):
     ("facts", "required"),
     [
         ({"nature": "UPGRADE", "functional_types": ["BUSINESS_SYSTEM"]}, True),
+        ({"nature": "UPGRADE", "functional_types": ["DATA_RESOURCE", "BUSINESS_SYSTEM"]}, True),
+        ({"nature": "UPGRADE", "functional_types": ["EGOV_INFRA"]}, False),
+        ({"nature": "UPGRADE", "functional_types": ["SECURITY_INFRA", "SUPPORT_PLATFORM"]}, False),
+        ({"nature": "UPGRADE"}, False),
         ({"nature": "NEW", "functional_types": ["BUSINESS_SYSTEM"]}, False),
         ({"nature": "XINCHUANG_RETROFIT"}, False),
         ({"nature": "EXPANSION", "functional_types": ["BUSINESS_SYSTEM"]}, False),
@@ -995,6 +1054,10 @@ def test_rj89_business_app_needs_district_leader_consent(pack, facts, required):
     ],
     ids=[
         "RJ-90 迭代升级 business system: 绩效评价通过 required",
+        "RJ-90 迭代升级 business system among other types",
+        "RJ-90 quiet: upgraded infrastructure is not a 业务应用系统",
+        "RJ-90 quiet: upgraded security facility / support platform",
+        "RJ-90 quiet: upgrade of unknown functional type",
         "RJ-90 quiet: new business system",
         "RJ-90 quiet: 信创改造",
         "RJ-90 quiet: expansion",
@@ -1002,8 +1065,10 @@ def test_rj89_business_app_needs_district_leader_consent(pack, facts, required):
     ],
 )
 def test_rj90_upgrade_needs_passed_performance_evaluation(pack, facts, required):
-    """RJ-90 (¶33): an 迭代升级 declaration whose system has not passed its 绩效评价 is not accepted; proof
-    of a passed evaluation (A-SC4-19) is a required ST-004-01 document, alongside the leader's consent."""
+    """RJ-90 (¶33) "迭代升级的业务应用系统，还须通过绩效评价": an 迭代升级 declaration of a 业务应用系统 whose
+    system has not passed its 绩效评价 is not accepted; proof of a passed evaluation (A-SC4-19) is a required
+    ST-004-01 document (DOC-PERF-PASS), alongside the leader's consent. Upgrades of other system types
+    (infrastructure, security facilities, data resources, support platforms) do not need it."""
     ev = ev_for(pack, **facts)
     docs = [d for d in ev.documents if d["code"] == "performance_evaluation_passed"]
     assert bool(docs) is required

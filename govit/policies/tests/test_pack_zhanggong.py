@@ -435,6 +435,33 @@ def test_rj65_quiet_without_supervision_notice(pack):
     assert ev.deadline("DL-24")["status"] == "awaiting_issuer"
 
 
+@pytest.mark.parametrize(
+    ("branch", "encoded_by", "listed"),
+    [("逾期不整改", ["DL-25"], False), ("整改后仍不符合要求", [], True)],
+    ids=["RJ-65 逾期不整改: encoded by DL-25", "RJ-65 整改后仍不符合要求: not_encodable"],
+)
+def test_rj65_branches_encoded_or_listed(pack, branch, encoded_by, listed):
+    """RJ-65 (第三十六条) "逾期不整改或者整改后仍不符合要求的" has two branches. 逾期不整改 is the DL-25 deadline
+    (overdue/late past the issuer's date, boundaries above); 整改后仍不符合要求 needs the result of a re-check
+    after rectification, which the facts do not carry, so it is listed under not_encodable with its reason.
+    A rectification done on time therefore leaves DL-25 met and no rule reporting non-compliance."""
+    rules = sorted(r.id for _k, r in pack.pack.all_rules() if "RJ-65" in r.catalogue)
+    assert rules == ["DL-25"]
+    reasons = [n.reason for n in pack.pack.not_encodable if n.catalogue == "RJ-65"]
+    assert len(reasons) == 1 and "DL-25" in reasons[0]
+    assert (f"“{branch}”无 facts 字段" in reasons[0]) is listed
+    for rule_id in encoded_by:
+        assert branch in next(r for _k, r in pack.pack.all_rules() if r.id == rule_id).cite.quote
+    ev = ev_for(
+        pack,
+        on=D(2026, 9, 10),
+        dates={"rectification_notice": D(2026, 8, 3), "rectification_done": D(2026, 9, 1)},
+        issuer_due_dates={"DL-25": D(2026, 9, 1)},
+    )
+    assert ev.deadline("DL-25")["status"] == "met"
+    assert not [f for f in ev.to_dict()["findings"] if "RJ-65" in f["catalogue"]]
+
+
 def test_dl27_periodic_security_assessment(pack):
     assert_recurring_after_acceptance(ev_for, pack, "DL-27")
 
