@@ -98,14 +98,28 @@ def make_project(world: dict[str, Any]) -> Any:
     from govit.projects.services import project_create
 
     def make(
-        *, unit: str = "education", actor: str = "clerk", co_units: tuple[str, ...] = (), **overrides: Any
+        *,
+        unit: str = "education",
+        actor: str = "clerk",
+        co_units: tuple[str, ...] = (),
+        forms: bool = True,
+        **overrides: Any,
     ) -> Any:
-        return project_create(
+        """A draft of ``unit``; with ``forms`` its pack's declaration forms are filled in with sample values."""
+        from govit.projects.models import Project
+        from govit.projects.packforms import declaration_forms, sample_values
+
+        project = project_create(
             actor=world["users"][actor],
             lead_unit=world["orgs"][unit],
             fields=project_fields(**overrides),
             co_units=[world["orgs"][name] for name in co_units],
         )
+        if forms:
+            filled = {form.id: sample_values(project, form) for form in declaration_forms(project)}
+            Project.objects.filter(pk=project.pk).update(form_data=filled)
+            project.form_data = filled
+        return project
 
     return make
 

@@ -17,8 +17,14 @@ from govit.core import clock
 from govit.experts.models import Expert, ExpertField
 from govit.projects.choices import Nature, ProcurementCategory, Status
 from govit.projects.models import DeclarationRound, Project, ProjectTransition
+from govit.projects.packforms import declaration_forms, sample_values
 from govit.projects.selectors import round_defaults
-from govit.projects.services import declaration_round_open, declaration_submit, project_create
+from govit.projects.services import (
+    declaration_round_open,
+    declaration_submit,
+    project_create,
+    project_form_save,
+)
 
 DEMO_PASSWORD = "Govit@2026"
 
@@ -300,6 +306,10 @@ def _projects(site: Site, unit: Organisation, clerk: User, reviewer: User) -> No
             **costs,
         }
         project = project_create(actor=clerk, lead_unit=unit, fields=fields)
+        for form in declaration_forms(project):
+            project = project_form_save(
+                actor=clerk, project=project, form_id=form.id, raw=sample_values(project, form)
+            )
         if target != Status.DRAFT:
             declaration_submit(actor=clerk, project=project)
             project.refresh_from_db()

@@ -15,6 +15,7 @@ from govit.core.errors import ServiceError
 from govit.projects import services
 from govit.projects.forms import ProjectForm
 from govit.projects.models import Project
+from govit.projects.packforms import bind, declaration_forms
 from govit.projects.selectors import project_get_for_user, project_list_for_user
 
 router = Router(tags=["项目"])
@@ -119,10 +120,53 @@ def update_project(request: HttpRequest, project_id: int) -> Project:
     )
 
 
+@router.get("/projects/{project_id}/forms")
+def get_forms(request: HttpRequest, project_id: int) -> dict[str, Any]:
+    """The pack's declaration forms: each field, whether it is taken from the project, and its value."""
+    project = project_get_for_user(user=request.user, project_id=project_id)
+    out: dict[str, Any] = {}
+    for form in declaration_forms(project):
+        bound = bind(project, form)
+        out[form.id] = {
+            "name": form.name,
+            "kind": form.kind,
+            "items": form.items,
+            "checked": bound.checked,
+            "fields": [
+                {
+                    "key": f.key,
+                    "label": f.label,
+                    "type": f.spec.type,
+                    "required": f.spec.required,
+                    "from_project": f.from_project,
+                    "value": f.value,
+                }
+                for f in bound.fields
+            ],
+            "missing": bound.missing,
+        }
+    return out
+
+
+@router.put("/projects/{project_id}/forms/{form_id}", response=ProjectOut)
+def put_form(request: HttpRequest, project_id: int, form_id: str) -> Project:
+    """Fill one declaration form: {field key: value}; a checklist takes {"checked": [items]};
+    a month range is "YYYY-MM/YYYY-MM"."""
+    project = project_get_for_user(user=request.user, project_id=project_id)
+    return services.project_form_save(
+        actor=request.user, project=project, form_id=form_id, raw=_json_body(request)
+    )
+
+
 @router.post("/projects/{project_id}/submit", response=ProjectOut)
 def submit_project(request: HttpRequest, project_id: int) -> Project:
+    """Optional body {"off_window_reason": "..."}: a declaration outside the round's window (增补/专题请示)."""
     project = project_get_for_user(user=request.user, project_id=project_id)
-    return services.declaration_submit(actor=request.user, project=project)
+    body = _json_body(request) if request.content_type == "application/json" else {}
+    reason = body.get("off_window_reason", "")
+    return services.declaration_submit(
+        actor=request.user, project=project, off_window_reason=reason if isinstance(reason, str) else ""
+    )
 
 
 @router.post("/projects/{project_id}/withdraw", response=ProjectOut)

@@ -10,6 +10,7 @@ from govit.accounts.choices import JurisdictionLevel, OrganisationKind
 from govit.policies.engine import Facts, PackError, load_pack
 from govit.projects.choices import COST_HEADS, EARMARKS
 from govit.projects.models import Project
+from govit.projects.packforms import form_facts, plan_months
 
 _UNIT_LEVEL: dict[str, str] = {
     JurisdictionLevel.PROVINCE: "province",
@@ -74,6 +75,9 @@ def project_facts(project: Project) -> Facts:
     }
     if project.pack_code and project.pk:
         data.update(_document_facts(project))
+        data["plan_start_month"], data["plan_end_month"] = plan_months(project)
+        for path, value in form_facts(project).items():
+            _put(data, path, value)
     return Facts.from_dict(data)
 
 
@@ -92,3 +96,12 @@ def _document_facts(project: Project) -> dict[str, bool]:
         )
     )
     return {wanted[code]: True for code in given}
+
+
+def _put(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set ``a.b`` in the nested facts dict."""
+    *groups, name = path.split(".")
+    target = data
+    for group in groups:
+        target = target.setdefault(group, {})
+    target[name] = value

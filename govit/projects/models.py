@@ -142,6 +142,12 @@ class Project(models.Model):
     )
     off_window = models.BooleanField("窗口外申报（增补项目 / 专题请示）", default=False)
     off_window_reason = models.TextField("窗口外申报理由", blank=True)
+    form_data = models.JSONField(
+        "申报表数据",
+        default=dict,
+        blank=True,
+        help_text="政策包规定的申报表中项目信息以外的栏目：{表编号: {栏目: 值}}",
+    )
 
     class Meta:
         verbose_name = "项目"

@@ -26,6 +26,7 @@ from govit.projects.models import (
     Project,
     ProjectTransition,
 )
+from govit.projects.packforms import bind, declaration_forms, form_check, form_fact_paths, forms_missing
 from govit.projects.policy import cite_text, project_policy
 from govit.projects.selectors import round_standing
 
@@ -199,6 +200,16 @@ def declaration_check(project: Project) -> list[tuple[str, str]]:
         problems.append(("content", "请填写主要建设内容"))
     if project.funding_total() != project.total_yuan:
         problems.append(("fund_fiscal", "资金来源合计应等于项目总投资"))
+    problems.extend(("form_data", message) for _form, message in forms_missing(project))
+    policy = project_policy(project) if project.pack_code else {}
+    on_forms = form_fact_paths(project)
+    for check in policy.get("validations", []):
+        if check.get("status") == "fail" and check.get("severity") == "hard":
+            article = (check.get("cite") or {}).get("article", "")
+            field = str(check.get("field", ""))
+            problems.append(
+                ("form_data" if field in on_forms else field, f"{check.get('message')}（{article}）")
+            )
     return problems
 
 
@@ -455,3 +466,32 @@ def declaration_round_open(
             url="/projects/rounds/",
         )
     return created
+
+
+def project_form_save(*, actor: Any, project: Project, form_id: str, raw: dict[str, Any]) -> Project:
+    """填写申报表 — the unit saves one of its pack's declaration forms; bad values change nothing."""
+    form = next((f for f in declaration_forms(project) if f.id == form_id), None)
+    if form is None:
+        raise ServiceError("政策包中没有该申报表", field="form_id")
+    with transaction.atomic():
+        locked = project_lock(project)
+        if not permissions.can_edit(actor, locked):
+            raise PermissionDeniedError("当前状态下您不能填写该项目的申报表")
+        clean, errors = form_check(locked, form, raw)
+        if errors:
+            key, message = next(iter(errors.items()))
+            raise ServiceError(message, field=key)
+        data = dict(locked.form_data or {})
+        previous = data.get(form.id, {})
+        data[form.id] = clean
+        locked.form_data = data
+        locked.version += 1
+        locked.save(update_fields=["form_data", "version", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="project.form_save",
+            target=locked,
+            before={"form": form.id, "values": previous},
+            after={"form": form.id, "values": clean, "missing": bind(locked, form).missing},
+        )
+    return locked

@@ -8,6 +8,7 @@ urlpatterns = [
     path("rounds/", views.declaration_rounds, name="declaration_rounds"),
     path("<int:project_id>/", views.project_detail, name="project_detail"),
     path("<int:project_id>/edit/", views.project_edit, name="project_edit"),
+    path("<int:project_id>/forms/", views.project_forms, name="project_forms"),
     path("<int:project_id>/submit/", views.project_submit, name="project_submit"),
     path("<int:project_id>/withdraw/", views.project_withdraw, name="project_withdraw"),
     path(

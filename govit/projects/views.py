@@ -30,6 +30,7 @@ from govit.projects.forms import (
     WithdrawForm,
 )
 from govit.projects.models import COST_FIELDS, FUNDING_FIELDS, FindingOverride, Project
+from govit.projects.packforms import bind, declaration_forms
 from govit.projects.policy import project_policy
 from govit.projects.selectors import (
     ProjectFilters,
@@ -210,6 +211,7 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
             "can_upload": permissions.can_upload(request.user, project),
             "withdraw_form": WithdrawForm(),
             "submit_problems": services.declaration_check(project) if can_submit else [],
+            "declaration_forms": declaration_forms(project),
             "round_standing": (
                 round_standing(project, clock.today())
                 if can_submit and project.status == Status.DRAFT
@@ -352,3 +354,47 @@ def _int_param(raw: str | None, default: int) -> int:
         return int(raw) if raw else default
     except ValueError:
         return default
+
+
+def _posted_form(request: HttpRequest, form: Any) -> dict[str, Any]:
+    """What the page posted for one pack form, shaped as ``form_check`` reads it."""
+    if form.kind == "checklist":
+        return {"checked": request.POST.getlist("checked")}
+    raw: dict[str, Any] = {}
+    for spec in form.fields:
+        if spec.type == "month_range":
+            start = request.POST.get(f"{spec.key}__start", "").strip()
+            end = request.POST.get(f"{spec.key}__end", "").strip()
+            raw[spec.key] = f"{start}/{end}" if start or end else ""
+        else:
+            raw[spec.key] = request.POST.get(spec.key, "")
+    return raw
+
+
+@login_required
+def project_forms(request: HttpRequest, project_id: int) -> HttpResponse:
+    """申报表 — the pack's declaration forms for this project; the unit fills them while it may edit."""
+    project = project_get_for_user(user=request.user, project_id=project_id)
+    forms = declaration_forms(project)
+    editable = permissions.can_edit(request.user, project)
+    posted_id = request.POST.get("form_id", "") if request.method == "POST" else ""
+    bound = []
+    for form in forms:
+        if form.id == posted_id:
+            raw = _posted_form(request, form)
+            try:
+                services.project_form_save(actor=request.user, project=project, form_id=form.id, raw=raw)
+            except ServiceError as error:
+                messages.error(request, f"未能保存《{form.name}》：{error.message}")
+                shown = bind(project, form, raw)
+                for item in shown.fields:
+                    if item.key == error.field:
+                        item.error = error.message
+                bound.append(shown)
+                continue
+            messages.success(request, f"已保存《{form.name}》")
+            return redirect(f"/projects/{project.pk}/forms/#{form.id}")
+        bound.append(bind(project, form))
+    if posted_id and not any(f.id == posted_id for f in forms):
+        messages.error(request, "未能保存：政策包中没有该申报表")
+    return render(request, "projects/forms.html", {"project": project, "forms": bound, "editable": editable})

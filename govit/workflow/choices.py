@@ -21,23 +21,6 @@ FORWARD = frozenset({Outcome.PASS, Outcome.NEXT, Outcome.APPROVED, Outcome.ESCAL
 # Outcomes that end the declaration.
 TERMINAL = frozenset({Outcome.FAIL, Outcome.END, Outcome.NOT_APPROVED})
 
-# Stage kinds handled by the unit's own declaration (satisfied by submitting it).
-DECLARATION_KINDS = frozenset({"planning", "form_submission"})
-# Stage kinds that belong after 立项; the approval phase stops before the first of them.
-AFTER_APPROVAL_KINDS = frozenset(
-    {
-        "procurement",
-        "contract",
-        "implementation",
-        "trial_run",
-        "acceptance_application",
-        "acceptance",
-        "operation",
-        "evaluation",
-        "change_review",
-    }
-)
-
 
 class OpinionConclusion(models.TextChoices):
     AGREE = "agree", "同意"

@@ -13,10 +13,16 @@ from govit.experts.packrules import scoring_table_for
 from govit.experts.selectors import panel_outcome
 from govit.projects.choices import FundingSource, Status
 from govit.projects.models import Project
+from govit.projects.packforms import (
+    AFTER_APPROVAL_KINDS,
+    UNIT_ROLES,
+    declaration_stage_ids,
+    is_declaration_side,
+)
 from govit.projects.permissions import is_competent_reviewer
 from govit.projects.policy import project_policy
 from govit.projects.selectors import project_round
-from govit.workflow.choices import AFTER_APPROVAL_KINDS, DECLARATION_KINDS, FORWARD, TERMINAL, Outcome
+from govit.workflow.choices import FORWARD, TERMINAL, Outcome
 from govit.workflow.models import ProjectApproval, StageDecision, StageOpinion
 
 # Statuses in which the approval route is being worked on.
@@ -26,9 +32,7 @@ _LEVEL_RANK: dict[str, int] = {
     JurisdictionLevel.CITY: 2,
     JurisdictionLevel.COUNTY: 1,
 }
-# Roles of the construction unit itself: a stage only they act on is part of their declaration (金乡
-# 第八条 党委（党组）会议 before 报备), and the materials they supply are checked before a stage passes.
-UNIT_ROLES = frozenset({"PROJECT_UNIT", "LEADER_SIGNOFF"})
+# The materials the unit supplies are checked before a stage passes.
 # Materials the unit uploads: its own, and those it obtains from its 上级主管部门 or an 对口单位.
 UNIT_SUPPLIED = frozenset({*UNIT_ROLES, "INDUSTRY_AUTHORITY", "OTHER"})
 # Escalation levels above the jurisdiction's own, and the jurisdiction level that may act on them.
@@ -89,20 +93,14 @@ class RouteState:
 
 
 def _is_declaration_side(stage: dict[str, Any]) -> bool:
-    """A stage satisfied by the unit's own declaration: planning and form submission, or one only the unit
-    (and its leadership) acts on."""
-    roles = set(stage.get("roles") or [])
-    return stage.get("kind") in DECLARATION_KINDS or bool(roles and roles <= UNIT_ROLES)
+    return is_declaration_side(str(stage.get("kind", "")), list(stage.get("roles") or []))
 
 
 def _declaration_side(route: list[dict[str, Any]]) -> list[str]:
-    ids: list[str] = []
-    for stage in route:
-        if stage.get("kind") in AFTER_APPROVAL_KINDS or stage.get("grants_approval"):
-            break
-        if _is_declaration_side(stage):
-            ids.append(stage["id"])
-    return ids
+    return declaration_stage_ids(
+        (s["id"], str(s.get("kind", "")), list(s.get("roles") or []), bool(s.get("grants_approval")))
+        for s in route
+    )
 
 
 def _approval_phase(route: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -72,3 +72,44 @@ def shot() -> Any:
         return path
 
     return save
+
+
+@pytest.fixture
+def fill_forms(shot: Any) -> Any:
+    """The clerk, on the 申报表 page, fills every declaration form of the project's pack and saves it."""
+    from govit.projects.models import Project
+    from govit.projects.packforms import declaration_forms, sample_values
+
+    def fill(page: Any, base: str, project: Project) -> None:
+        project = Project.objects.get(pk=project.pk)
+        page.goto(f"{base}/projects/{project.pk}/forms/")
+        for form in declaration_forms(project):
+            section = page.locator(f"section#{form.id}")
+            values = sample_values(project, form)
+            if form.kind == "checklist":
+                for box in section.locator("input[name=checked]").all():
+                    box.check()
+            for key, value in values.items():
+                if key == "checked":
+                    continue
+                if form.fields and next(f for f in form.fields if f.key == key).type == "month_range":
+                    start, end = str(value).split("/")
+                    section.locator(f"[name={key}__start]").fill(start)
+                    section.locator(f"[name={key}__end]").fill(end)
+                    continue
+                field = section.locator(f"[name={key}]")
+                if not field.count():
+                    continue  # taken from the project's own information
+                kind = field.evaluate("e => e.tagName + ':' + (e.type || '')")
+                if kind.startswith("SELECT"):
+                    field.select_option(value=str(value))
+                elif kind.endswith("checkbox"):
+                    field.check()
+                else:
+                    field.fill(str(value))
+            section.get_by_role("button", name=f"保存《{form.name}》").click()
+            page.get_by_text(f"已保存《{form.name}》").wait_for()
+        shot(page, f"forms-{project.pack_code}")
+        page.goto(f"{base}/projects/{project.pk}/")
+
+    return fill

@@ -25,7 +25,7 @@ def log_out(page) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_clerk_declares_and_reviewer_sees_it_in_todo(world, live_server, page, shot):
+def test_clerk_declares_and_reviewer_sees_it_in_todo(world, live_server, page, shot, fill_forms):
     base = live_server.url
     log_in(page, base, "edu_clerk")
     page.get_by_role("link", name="新建项目").first.click()
@@ -42,6 +42,10 @@ def test_clerk_declares_and_reviewer_sees_it_in_todo(world, live_server, page, s
     page.get_by_text("已保存项目草稿").wait_for()
     assert page.get_by_text("86.50 万元").is_visible()
     shot(page, "01-draft-detail")
+    # 附件2 申报表 (建设年度, 负责人, 联系人, 联系电话) is still to fill: the page says so and links to it
+    assert page.get_by_text("《舒城县电子政务建设项目申报表》尚未填写").is_visible()
+    fill_forms(page, base, Project.objects.get(name="教育城域网安全能力提升"))
+    assert not page.get_by_text("尚未填写").count()
     page.get_by_role("button", name="提交申报").click()
     page.get_by_text("已提交申报，等待主管部门审查").wait_for()
     project = Project.objects.get(name="教育城域网安全能力提升")

@@ -24,8 +24,9 @@ OVERRIDE = "经审查，建设单位已书面说明并承诺整改，同意按�
 
 
 class Ui:
-    def __init__(self, page: Any, base: str, shot: Any, name: str, tmp: Path) -> None:
+    def __init__(self, page: Any, base: str, shot: Any, name: str, tmp: Path, fill_forms: Any) -> None:
         self.page, self.base, self.shot, self.name = page, base, shot, name
+        self.fill_forms = fill_forms
         self.pdf = tmp / "材料.pdf"
         self.pdf.write_bytes(PDF_BYTES)
         self.project: Project | None = None
@@ -73,6 +74,8 @@ class Ui:
         self.page.get_by_role("button", name="保存").click()
         self.expect("已保存项目草稿")
         self.project = Project.objects.get(name=fields["项目名称"])
+        self.page.get_by_role("link", name=re.compile("申报表")).click()
+        self.fill_forms(self.page, self.base, self.project)
         round_box = self.page.locator("#round")
         if round_box.get_by_role("button", name="以增补项目提交申报").count():
             round_box.get_by_label(re.compile("增补项目")).fill(OFF_WINDOW)
@@ -197,8 +200,8 @@ def demo(transactional_db: Any, settings: Any, tmp_path: Path) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_shucheng_to_approval_with_an_expert_review(demo, live_server, page, shot, tmp_path):
-    ui = Ui(page, live_server.url, shot, "shucheng", tmp_path)
+def test_shucheng_to_approval_with_an_expert_review(demo, live_server, page, shot, tmp_path, fill_forms):
+    ui = Ui(page, live_server.url, shot, "shucheng", tmp_path, fill_forms)
     ui.declare(
         "sc_clerk",
         {
@@ -228,8 +231,8 @@ def test_shucheng_to_approval_with_an_expert_review(demo, live_server, page, sho
 
 
 @pytest.mark.django_db(transaction=True)
-def test_zhanggong_to_approval_with_a_joint_review(demo, live_server, page, shot, tmp_path):
-    ui = Ui(page, live_server.url, shot, "zhanggong", tmp_path)
+def test_zhanggong_to_approval_with_a_joint_review(demo, live_server, page, shot, tmp_path, fill_forms):
+    ui = Ui(page, live_server.url, shot, "zhanggong", tmp_path, fill_forms)
     ui.declare(
         "zg_clerk",
         {

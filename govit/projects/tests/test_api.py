@@ -35,6 +35,27 @@ def test_create_submit_and_read_back(world, login):
     assert created.status_code == 201, created.content
     body = created.json()
     assert body["total_yuan"] == 5_000_000 and body["status"] == "draft"
+    refused = client.post(f"/api/v1/projects/{body['id']}/submit")
+    assert refused.status_code == 400
+    assert (
+        "《舒城县电子政务建设项目申报表》尚未填写：建设年度、负责人、联系人、联系电话"
+        in refused.json()["detail"]
+    )
+    forms = client.get(f"/api/v1/projects/{body['id']}/forms").json()
+    assert forms["F-000-SBB"]["missing"] == ["建设年度", "负责人", "联系人", "联系电话"]
+    bad = client.put(
+        f"/api/v1/projects/{body['id']}/forms/F-000-SBB",
+        data=json.dumps({"period": "2027-12/2027-01", "leader": "王强", "contact": "张明", "phone": "0564"}),
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and "起始年月不能晚于结束年月" in bad.json()["detail"]
+    filled = {"period": "2027-01/2027-12", "leader": "王强", "contact": "张明", "phone": "0564-8888000"}
+    saved = client.put(
+        f"/api/v1/projects/{body['id']}/forms/F-000-SBB",
+        data=json.dumps(filled),
+        content_type="application/json",
+    )
+    assert saved.status_code == 200, saved.content
     submitted = client.post(f"/api/v1/projects/{body['id']}/submit")
     assert submitted.json()["status_label"] == "已申报"
     listed = client.get("/api/v1/projects").json()

@@ -26,6 +26,7 @@ from govit.experts.packrules import scoring_table_for
 from govit.portal.demo import demo_load
 from govit.projects.choices import Status
 from govit.projects.models import Project
+from govit.projects.packforms import sample_values
 from govit.workflow.models import ProjectApproval, StageDecision
 from govit.workflow.selectors import (
     can_decide,
@@ -47,6 +48,7 @@ class Case:
     fields: dict[str, str]
     stages: list[tuple[str, str]]  # (stage id, who decides it) in the order met
     documents: set[str]  # requirement codes the walk was asked for
+    forms: set[str]  # the pack's declaration forms (申报表, content checklists) the unit filled
     fail_at: str  # a stage with a 不通过 / 本次申报结束 outcome
     revise_at: str  # a stage that returns the declaration for revision
 
@@ -94,6 +96,7 @@ CASES = [
             "security_solution",
             "bundled_project_proposal",
         },
+        forms={"F-000-SBB", "F-000-PLAN-CONTENT"},  # 附件2 申报表, 建设方案内容 (第九条)
         fail_at="ST-000-05",
         revise_at="ST-000-04",
     ),
@@ -130,6 +133,7 @@ CASES = [
             "requirements_analysis_report",  # 附件3 需求分析报告 (第十六条)
             "region_declaration_form",
         },
+        forms={"F-001-SBB", "F-001-SEC-CRYPTO"},  # 附件1 申报表, 附件2 网络安全和密码保护审查表
         fail_at="ST-001-04",
         revise_at="ST-001-03",
     ),
@@ -166,6 +170,7 @@ CASES = [
             "plan_and_funding_schedule",
             "joint_review_opinion",
         },
+        forms={"F-002-SITUATION-TABLE", "F-002-DECLARATION"},  # 项目建设情况表, 申报材料清单
         fail_at="ST-002-06",
         revise_at="ST-002-07",
     ),
@@ -194,6 +199,7 @@ CASES = [
             "crypto_application_plan",
             "secure_reliable_statement",
         },
+        forms=set(),  # 金乡 has no declaration form: its materials are documents (第八条, 第六条)
         fail_at="ST-003-03",
         revise_at="ST-003-02",
     ),
@@ -223,6 +229,7 @@ CASES = [
             "expert_review_uploads",  # 修改清单 and 汇报PPT before the expert review
             "post_review_uploads",
         },
+        forms={"F-004-DECL-PACKAGE"},  # 申报材料清单 (¶33)
         fail_at="ST-004-05",
         revise_at="ST-004-02",
     ),
@@ -237,6 +244,7 @@ class Walk:
         self.clients: dict[str, Client] = {}
         self.met: list[tuple[str, str]] = []
         self.asked: set[str] = set()
+        self.filled: set[str] = set()
         self.project = self._create()
 
     # ------------------------------------------------------------------ plumbing
@@ -269,6 +277,23 @@ class Walk:
         response = self.client(f"{self.case.prefix}_clerk").post("/projects/new/", data)
         assert response.status_code == 302, response.context["form"].errors if response.context else response
         return Project.objects.get(name=self.case.fields["name"], lead_unit=unit)
+
+    def fill_forms(self) -> None:
+        """The clerk fills every declaration form the pack gives (申报表 and content checklists)."""
+        clerk = f"{self.case.prefix}_clerk"
+        page = self.client(clerk).get(f"{self.url}forms/")
+        for bound in page.context["forms"]:
+            self.filled.add(bound.id)
+            values = sample_values(self.refresh(), bound.form)
+            data: dict[str, Any] = {"form_id": bound.id}
+            for key, value in values.items():
+                if isinstance(value, str) and "/" in value and len(value) == 15:  # a month range
+                    data[f"{key}__start"], data[f"{key}__end"] = value.split("/")
+                else:
+                    data[key] = value
+            saved = self.post(clerk, f"{self.url}forms/", data)
+            assert f"已保存《{bound.form.name}》" in saved, _messages(saved)
+        assert all(not f.missing for f in self.client(clerk).get(f"{self.url}forms/").context["forms"])
 
     def submit(self) -> None:
         # the demo's 2027 rounds of 舒城 and 上城 closed in 2026 (第九条 7月底, ¶32 9月底): a declaration now
@@ -452,9 +477,10 @@ def demo(db: Any, media_root: Any) -> None:
 @pytest.mark.parametrize("case", CASES, ids=[c.pack for c in CASES])
 def test_draft_to_approval_through_the_pages(demo: None, case: Case) -> None:
     walk = Walk(case)
+    walk.fill_forms()
     walk.submit()
     walk.to_approval()
-    assert (walk.met, walk.asked) == (case.stages, case.documents)
+    assert (walk.met, walk.asked, walk.filled) == (case.stages, case.documents, case.forms)
     approval = ProjectApproval.objects.get(project=walk.project)
     assert approval.approved_budget_yuan == walk.project.total_yuan
     # every decision wrote its audit event, and every status change its transition
@@ -470,6 +496,7 @@ def test_draft_to_approval_through_the_pages(demo: None, case: Case) -> None:
 @pytest.mark.parametrize("case", CASES, ids=[c.pack for c in CASES])
 def test_a_failed_stage_ends_the_declaration(demo: None, case: Case) -> None:
     walk = Walk(case)
+    walk.fill_forms()
     walk.submit()
     while route_state(walk.refresh()).current.id != case.fail_at:
         walk.step()
@@ -487,6 +514,7 @@ def test_a_failed_stage_ends_the_declaration(demo: None, case: Case) -> None:
 @pytest.mark.parametrize("case", CASES, ids=[c.pack for c in CASES])
 def test_returned_and_resubmitted_reaches_approval_in_round_two(demo: None, case: Case) -> None:
     walk = Walk(case)
+    walk.fill_forms()
     walk.submit()
     walk.to_approval(revise_at=case.revise_at)
     returned = StageDecision.objects.get(project=walk.project, outcome="revise")
