@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "govit.documents",
     "govit.experts",
     "govit.workflow",
+    "govit.delivery",
     "govit.portal",
 ]
 

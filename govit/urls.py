@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("govit.documents.urls")),
     path("", include("govit.experts.urls")),
     path("", include("govit.workflow.urls")),
+    path("", include("govit.delivery.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
@@ -43,7 +44,28 @@ def _unit_level(project: Project) -> str | None:
     return _UNIT_LEVEL.get(jurisdiction.level)
 
 
-def project_facts(project: Project) -> Facts:
+# Later stages of the lifecycle (procurement, contracts …) live in apps above this one; each registers a
+# function giving the facts it holds as {dotted path: value}.
+FactProvider = Callable[[Project], dict[str, Any]]
+_PROVIDERS: list[FactProvider] = []
+
+
+def fact_provider_register(provider: FactProvider) -> FactProvider:
+    if provider not in _PROVIDERS:
+        _PROVIDERS.append(provider)
+    return provider
+
+
+def project_facts(project: Project, overlay: dict[str, Any] | None = None) -> Facts:
+    """The facts document of ``project``; ``overlay`` ({dotted path: value}) shows what a change would make
+    of it before the change is saved."""
+    data = project_facts_data(project)
+    for path, value in (overlay or {}).items():
+        _put(data, path, value)
+    return Facts.from_dict(data)
+
+
+def project_facts_data(project: Project) -> dict[str, Any]:
     unit = project.lead_unit
     data: dict[str, Any] = {
         "name": project.name,
@@ -78,7 +100,11 @@ def project_facts(project: Project) -> Facts:
         data["plan_start_month"], data["plan_end_month"] = plan_months(project)
         for path, value in form_facts(project).items():
             _put(data, path, value)
-    return Facts.from_dict(data)
+    if project.pk:
+        for provider in _PROVIDERS:
+            for path, value in provider(project).items():
+                _put(data, path, value)
+    return data
 
 
 def _document_facts(project: Project) -> dict[str, bool]:

@@ -19,12 +19,14 @@ SCOPE = {
 }
 
 
-def project_policy(project: Project) -> dict[str, Any]:
-    """The evaluation JSON, or {'error': message} when the project has no usable pack."""
+def project_policy(project: Project, overlay: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The evaluation JSON, or {'error': message} when the project has no usable pack. With ``overlay``
+    ({dotted fact path: value}): what the pack would say if a pending change were saved."""
     if not project.pack_code:
         return {"error": "该项目所在行政区划未配置政策包"}
     try:
-        return policy_evaluate(pack_code=project.pack_code, facts=project_facts(project), on=clock.today())
+        facts = project_facts(project, overlay)
+        return policy_evaluate(pack_code=project.pack_code, facts=facts, on=clock.today())
     except (PackError, FactsError) as error:
         return {"error": str(error)}
 

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class WorkflowConfig(AppConfig):
     name = "govit.workflow"
     verbose_name = "审查流程"
+
+    def ready(self) -> None:
+        from govit.projects.facts import fact_provider_register
+        from govit.workflow.selectors import approval_facts
+
+        fact_provider_register(approval_facts)

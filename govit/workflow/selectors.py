@@ -424,3 +424,12 @@ def plan_jurisdictions_for(user: Any) -> list[Jurisdiction]:
     scope = user_scope(user)
     ids = set(scope.overseen_jurisdiction_ids) | set(scope.reviewer_jurisdiction_ids)
     return list(Jurisdiction.objects.filter(pk__in=ids).order_by("code"))
+
+
+def approval_facts(project: Project) -> dict[str, Any]:
+    """Facts the 立项 record gives the policy engine (registered as a provider of ``project_facts``): the
+    approval date, and that the project is in the year's plan (舒城 第十三条 年度计划 is the approval)."""
+    approval = ProjectApproval.objects.filter(project=project).only("approved_on").first()
+    if approval is None:
+        return {}
+    return {"dates.approved": approval.approved_on, "in_annual_plan": True}

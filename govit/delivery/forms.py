@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from govit.core.forms import AmountField, reject_markup
+from govit.delivery.choices import ContractKind, ProcurementMethod, ProcurementRoute
+
+_DATE = {"invalid": "日期格式应为 YYYY-MM-DD"}
+
+
+def _date(label: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages=_DATE,
+    )
+
+
+def _months(label: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=600,
+        error_messages={
+            "invalid": f"{label}应为整数月数",
+            "min_value": f"{label}不能为负数",
+            "max_value": f"{label}不能超过 600 个月",
+        },
+    )
+
+
+class ProcurementForm(forms.Form):
+    route = forms.ChoiceField(
+        label="采购途径", choices=ProcurementRoute.choices, error_messages={"invalid_choice": "采购途径无效"}
+    )
+    method = forms.ChoiceField(
+        label="采购方式", choices=ProcurementMethod.choices, error_messages={"invalid_choice": "采购方式无效"}
+    )
+    tender_on = _date("开标（采购）日期")
+    award_notice_on = _date("中标（成交）通知书日期")
+    supplier_name = forms.CharField(label="中标（成交）供应商", max_length=100, validators=[reject_markup])
+    control_price = AmountField(label="预算控制价（万元，可不填）")
+
+
+class ContractForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="合同类型", choices=ContractKind.choices, error_messages={"invalid_choice": "合同类型无效"}
+    )
+    number = forms.CharField(label="合同编号", max_length=80, validators=[reject_markup])
+    supplier_name = forms.CharField(label="乙方（供应商）", max_length=100, validators=[reject_markup])
+    signed_on = _date("签订日期")
+    amount = AmountField(label="合同金额（万元）")
+    implementation_months = _months("实施周期（月）")
+    warranty_months = _months("质保期 / 维保期（月）")
+    free_om_months = _months("免费运维期（月）")
+    service_months = _months("服务期（月）")
+
+    def __init__(self, *args: Any, clauses: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.clause_codes = [code for code, _label in clauses]
+        for code, label in clauses:
+            self.fields[f"clause_{code}"] = forms.BooleanField(label=label, required=False)
+
+    def clauses(self) -> dict[str, bool]:
+        return {code: bool(self.cleaned_data.get(f"clause_{code}")) for code in self.clause_codes}
+
+    def clause_fields(self) -> list[forms.BoundField]:
+        return [self[f"clause_{code}"] for code in self.clause_codes]
+
+
+class PaymentForm(forms.Form):
+    contract = forms.IntegerField(label="合同", widget=forms.HiddenInput)
+    paid_on = _date("支付日期")
+    amount = AmountField(label="支付金额（万元）")
+    milestone = forms.CharField(label="支付节点", max_length=100, validators=[reject_markup])

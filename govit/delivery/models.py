@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from govit.delivery.choices import ContractKind, ProcurementMethod, ProcurementRoute
+from govit.projects.models import Project
+
+
+class Procurement(models.Model):
+    """采购 — how the project bought its work and from whom (one record per project)."""
+
+    project = models.OneToOneField(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="procurement"
+    )
+    route = models.CharField("采购途径", max_length=24, choices=ProcurementRoute.choices)
+    method = models.CharField("采购方式", max_length=24, choices=ProcurementMethod.choices)
+    tender_on = models.DateField("开标（采购）日期")
+    award_notice_on = models.DateField("中标（成交）通知书日期")
+    supplier_name = models.CharField("中标（成交）供应商", max_length=100)
+    control_price_yuan = models.PositiveBigIntegerField("预算控制价（元）", null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField("登记时间")
+
+    class Meta:
+        verbose_name = "采购"
+        verbose_name_plural = "采购"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(award_notice_on__gte=models.F("tender_on")), name="award_after_tender"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.supplier_name}"
+
+
+class Contract(models.Model):
+    """合同 — registered with its terms and the mandatory clauses the pack checks."""
+
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="contracts"
+    )
+    kind = models.CharField(
+        "合同类型", max_length=16, choices=ContractKind.choices, default=ContractKind.MAIN
+    )
+    number = models.CharField("合同编号", max_length=80)
+    supplier_name = models.CharField("乙方（供应商）", max_length=100)
+    signed_on = models.DateField("签订日期")
+    amount_yuan = models.PositiveBigIntegerField("合同金额（元）")
+    implementation_months = models.PositiveSmallIntegerField("实施周期（月）")
+    warranty_months = models.PositiveSmallIntegerField("质保期 / 维保期（月）")
+    free_om_months = models.PositiveSmallIntegerField("免费运维期（月）", null=True, blank=True)
+    service_months = models.PositiveSmallIntegerField("服务期（月）", null=True, blank=True)
+    clauses = models.JSONField("合同条款", default=dict, blank=True, help_text="{条款: 是否包含}")
+    reasons = models.JSONField(
+        "原则性要求未满足的说明", default=dict, blank=True, help_text="{规则编号: 说明}"
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+    )
+    registered_at = models.DateTimeField("登记时间")
+
+    class Meta:
+        verbose_name = "合同"
+        verbose_name_plural = "合同"
+        ordering = ["signed_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="uniq_contract_number"),
+            models.CheckConstraint(condition=models.Q(amount_yuan__gt=0), name="contract_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.supplier_name}"
+
+
+class Payment(models.Model):
+    """资金支付 — one payment under a contract; never more than the contract leaves."""
+
+    contract = models.ForeignKey(
+        Contract, verbose_name="合同", on_delete=models.CASCADE, related_name="payments"
+    )
+    paid_on = models.DateField("支付日期")
+    amount_yuan = models.PositiveBigIntegerField("支付金额（元）")
+    milestone = models.CharField("支付节点", max_length=100)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField("登记时间")
+
+    class Meta:
+        verbose_name = "资金支付"
+        verbose_name_plural = "资金支付"
+        ordering = ["paid_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount_yuan__gt=0), name="payment_amount_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract} {self.amount_yuan}"

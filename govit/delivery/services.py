@@ -1,0 +1,315 @@
+"""立项后实施: procurement, contract registration (checked against the pack), payments. Each: the unit's own
+project only (a refusal is audited), one transaction with the project row locked, one audit event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from govit.audit.choices import Outcome
+from govit.audit.services import audit_record
+from govit.core import clock
+from govit.core.errors import ConflictError, PermissionDeniedError, ServiceError
+from govit.delivery.choices import CLAUSE_LABELS, ContractKind, ProcurementMethod, ProcurementRoute
+from govit.delivery.models import Contract, Payment, Procurement
+from govit.delivery.selectors import contract_check, contract_facts, paid_total, project_paid_total
+from govit.experts.choices import VendorRole
+from govit.experts.models import ProjectVendor
+from govit.projects.choices import Status
+from govit.projects.models import Project
+from govit.projects.permissions import is_unit_member
+from govit.projects.services import project_lock, project_transition_record
+
+# Statuses in which a project is delivered: approved and not yet accepted.
+DELIVERING = frozenset({Status.APPROVED, Status.IN_CONSTRUCTION})
+REASON_MIN = 10
+MAX_MONTHS = 600
+
+
+def _allowed(actor: Any, project: Project, action: str) -> None:
+    """The unit's clerk or head, while the project is being delivered; a refusal is audited."""
+    if is_unit_member(actor, project) and project.status in DELIVERING:
+        return
+    message = (
+        "只有项目建设单位可以登记"
+        if not is_unit_member(actor, project)
+        else f"项目当前状态为“{project.get_status_display()}”，不能登记"
+    )
+    audit_record(
+        actor=actor,
+        action=f"{action}_denied",
+        target=project,
+        outcome=Outcome.DENIED,
+        after={"reason": message},
+    )
+    raise PermissionDeniedError(message)
+
+
+def _text(value: str, field: str, label: str, limit: int = 100) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ServiceError(f"请填写{label}", field=field)
+    if len(value) > limit:
+        raise ServiceError(f"{label}不能超过 {limit} 个字", field=field)
+    if "<" in value and ">" in value:
+        raise ServiceError(f"{label}不能包含 HTML 标签或脚本", field=field)
+    return value
+
+
+def _date_not_future(value: dt.date | None, field: str, label: str) -> dt.date:
+    if value is None:
+        raise ServiceError(f"请填写{label}", field=field)
+    if value > clock.today():
+        raise ServiceError(f"{label}不能晚于今天", field=field)
+    return value
+
+
+def _months(value: int | None, field: str, label: str, *, required: bool) -> int | None:
+    if value is None:
+        if required:
+            raise ServiceError(f"请填写{label}", field=field)
+        return None
+    if not 0 <= value <= MAX_MONTHS:
+        raise ServiceError(f"{label}应为 0 至 {MAX_MONTHS} 之间的月数", field=field)
+    return value
+
+
+def procurement_record(
+    *,
+    actor: Any,
+    project: Project,
+    route: str,
+    method: str,
+    tender_on: dt.date | None,
+    award_notice_on: dt.date | None,
+    supplier_name: str,
+    control_price_yuan: int | None = None,
+) -> Procurement:
+    """采购结果 — route, method, dates and the winning supplier (kept as the project's 中标人 for conflict
+    checks in later expert draws)."""
+    _allowed(actor, project, "procurement.record")
+    if route not in ProcurementRoute.values:
+        raise ServiceError("采购途径无效", field="route")
+    if method not in ProcurementMethod.values:
+        raise ServiceError("采购方式无效", field="method")
+    tender_on = _date_not_future(tender_on, "tender_on", "开标（采购）日期")
+    award_notice_on = _date_not_future(award_notice_on, "award_notice_on", "中标（成交）通知书日期")
+    if award_notice_on < tender_on:
+        raise ServiceError("中标（成交）通知书日期不能早于开标（采购）日期", field="award_notice_on")
+    supplier_name = _text(supplier_name, "supplier_name", "中标（成交）供应商")
+    if control_price_yuan is not None and control_price_yuan <= 0:
+        raise ServiceError("预算控制价应大于 0", field="control_price_yuan")
+    with transaction.atomic():
+        locked = project_lock(project)
+        approval = getattr(locked, "approval", None)
+        if approval is not None and tender_on < approval.approved_on:
+            raise ServiceError(
+                f"开标（采购）日期不能早于立项批复日期（{approval.approved_on:%Y年%m月%d日}），不得未批先建",
+                field="tender_on",
+            )
+        if Procurement.objects.filter(project=locked).exists():
+            raise ConflictError("该项目已登记采购结果", field="route")
+        record = Procurement.objects.create(
+            project=locked,
+            route=route,
+            method=method,
+            tender_on=tender_on,
+            award_notice_on=award_notice_on,
+            supplier_name=supplier_name,
+            control_price_yuan=control_price_yuan,
+            recorded_by=actor,
+            recorded_at=clock.now(),
+        )
+        ProjectVendor.objects.get_or_create(
+            project=locked,
+            name=supplier_name,
+            role=VendorRole.WINNER,
+            defaults={"created_by": actor, "created_at": clock.now()},
+        )
+        audit_record(
+            actor=actor,
+            action="procurement.record",
+            target=locked,
+            after={
+                "route": route,
+                "method": method,
+                "tender_on": tender_on.isoformat(),
+                "award_notice_on": award_notice_on.isoformat(),
+                "supplier": supplier_name,
+                "control_price_yuan": control_price_yuan,
+            },
+        )
+    return record
+
+
+def contract_register(
+    *,
+    actor: Any,
+    project: Project,
+    kind: str,
+    number: str,
+    supplier_name: str,
+    signed_on: dt.date | None,
+    amount_yuan: int | None,
+    implementation_months: int | None,
+    warranty_months: int | None,
+    free_om_months: int | None = None,
+    service_months: int | None = None,
+    clauses: dict[str, bool] | None = None,
+    reasons: dict[str, str] | None = None,
+) -> Contract:
+    """登记合同 — checked against the pack before it is saved: a hard rule it breaks blocks registration,
+    a soft one needs a reason (at least 10 characters). The main contract moves the project to 建设中."""
+    _allowed(actor, project, "contract.register")
+    if kind not in ContractKind.values:
+        raise ServiceError("合同类型无效", field="kind")
+    number = _text(number, "number", "合同编号", 80)
+    supplier_name = _text(supplier_name, "supplier_name", "乙方（供应商）")
+    signed_on = _date_not_future(signed_on, "signed_on", "签订日期")
+    if amount_yuan is None or amount_yuan <= 0:
+        raise ServiceError("请填写合同金额（大于 0）", field="amount_yuan")
+    unknown = sorted(set(clauses or {}) - set(CLAUSE_LABELS))
+    if unknown:
+        raise ServiceError(f"没有这些合同条款：{'、'.join(unknown)}", field="clauses")
+    with transaction.atomic():
+        locked = project_lock(project)
+        approval = getattr(locked, "approval", None)
+        if approval is not None and signed_on < approval.approved_on:
+            raise ServiceError(
+                f"签订日期不能早于立项批复日期（{approval.approved_on:%Y年%m月%d日}），不得未批先建",
+                field="signed_on",
+            )
+        procurement = Procurement.objects.filter(project=locked).first()
+        if procurement is not None and signed_on < procurement.award_notice_on:
+            raise ServiceError(
+                f"签订日期不能早于中标（成交）通知书日期（{procurement.award_notice_on:%Y年%m月%d日}）",
+                field="signed_on",
+            )
+        budget = approval.approved_budget_yuan if approval is not None else locked.total_yuan
+        signed_total = sum(c.amount_yuan for c in locked.contracts.all())
+        if signed_total + amount_yuan > budget:
+            raise ServiceError(
+                f"合同金额合计 {(signed_total + amount_yuan) / 10_000:,.2f} 万元超过批复投资 {budget / 10_000:,.2f} 万元",
+                field="amount_yuan",
+            )
+        contract = Contract(
+            project=locked,
+            kind=kind,
+            number=number,
+            supplier_name=supplier_name,
+            signed_on=signed_on,
+            amount_yuan=amount_yuan,
+            implementation_months=_months(
+                implementation_months, "implementation_months", "实施周期", required=True
+            )
+            or 0,
+            warranty_months=_months(warranty_months, "warranty_months", "质保期 / 维保期", required=True)
+            or 0,
+            free_om_months=_months(free_om_months, "free_om_months", "免费运维期", required=False),
+            service_months=_months(service_months, "service_months", "服务期", required=False),
+            clauses={code: bool(value) for code, value in (clauses or {}).items()},
+            registered_by=actor,
+            registered_at=clock.now(),
+        )
+        if kind == ContractKind.MAIN:
+            contract.reasons = _checked_reasons(locked, contract, reasons or {})
+        try:
+            with transaction.atomic():
+                contract.save()
+        except IntegrityError:
+            raise ConflictError(f"合同编号“{number}”已登记", field="number") from None
+        if kind == ContractKind.MAIN and locked.status == Status.APPROVED:
+            project_transition_record(
+                project=locked, to_status=Status.IN_CONSTRUCTION, actor=actor, reason=f"签订项目合同 {number}"
+            )
+            locked.version += 1
+            locked.save(update_fields=["status", "current_stage", "version", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="contract.register",
+            target=locked,
+            after={
+                "contract": number,
+                "kind": kind,
+                "supplier": supplier_name,
+                "signed_on": signed_on.isoformat(),
+                "amount_yuan": amount_yuan,
+                "clauses": contract.clauses,
+                "reasons": contract.reasons,
+                "status": locked.status,
+            },
+        )
+    return contract
+
+
+def _checked_reasons(project: Project, contract: Contract, reasons: dict[str, str]) -> dict[str, str]:
+    check = contract_check(project, contract_facts(contract))
+    if check.error:
+        raise ServiceError(f"无法按政策包核对合同：{check.error}")
+    if check.hard:
+        first = check.hard[0]
+        more = f"等 {len(check.hard)} 项" if len(check.hard) > 1 else ""
+        raise ServiceError(
+            f"合同不符合刚性规定{more}：{first.get('message')}（{(first.get('cite') or {}).get('article', '')}）",
+            field="clauses",
+        )
+    kept: dict[str, str] = {}
+    for item in check.soft:
+        reason = (reasons.get(item["id"]) or "").strip()
+        if len(reason) < REASON_MIN:
+            raise ServiceError(
+                f"{item.get('message')}（{(item.get('cite') or {}).get('article', '')}）：属原则性要求，"
+                f"请说明理由（不少于 {REASON_MIN} 个字）",
+                field=f"reason_{item['id']}",
+            )
+        kept[item["id"]] = reason[:1000]
+    return kept
+
+
+def payment_record(
+    *, actor: Any, contract: Contract, paid_on: dt.date | None, amount_yuan: int | None, milestone: str
+) -> Payment:
+    """资金支付 — never more than the contract leaves, nor more than the approved budget in all."""
+    project = contract.project
+    _allowed(actor, project, "payment.record")
+    paid_on = _date_not_future(paid_on, "paid_on", "支付日期")
+    if amount_yuan is None or amount_yuan <= 0:
+        raise ServiceError("请填写支付金额（大于 0）", field="amount_yuan")
+    milestone = _text(milestone, "milestone", "支付节点")
+    with transaction.atomic():
+        locked = project_lock(project)
+        contract = Contract.objects.select_for_update().get(pk=contract.pk)
+        if paid_on < contract.signed_on:
+            raise ServiceError(
+                f"支付日期不能早于合同签订日期（{contract.signed_on:%Y年%m月%d日}）", field="paid_on"
+            )
+        left = contract.amount_yuan - paid_total(contract)
+        if amount_yuan > left:
+            raise ServiceError(f"支付金额超过合同剩余未付金额 {left / 10_000:,.2f} 万元", field="amount_yuan")
+        approval = getattr(locked, "approval", None)
+        budget = approval.approved_budget_yuan if approval is not None else locked.total_yuan
+        if project_paid_total(locked) + amount_yuan > budget:
+            raise ServiceError("累计支付将超过批复投资", field="amount_yuan")
+        payment = Payment.objects.create(
+            contract=contract,
+            paid_on=paid_on,
+            amount_yuan=amount_yuan,
+            milestone=milestone,
+            recorded_by=actor,
+            recorded_at=clock.now(),
+        )
+        audit_record(
+            actor=actor,
+            action="payment.record",
+            target=locked,
+            after={
+                "contract": contract.number,
+                "paid_on": paid_on.isoformat(),
+                "amount_yuan": amount_yuan,
+                "milestone": milestone,
+                "paid_total": paid_total(contract),
+            },
+        )
+    return payment

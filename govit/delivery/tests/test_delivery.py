@@ -1,0 +1,284 @@
+"""After 立项, through the pages, on the demo world: the unit records its procurement, registers the contract
+(checked against the pack's clause rules, catalogue §7.6), and pays in stages; deadlines follow from the
+recorded dates (金乡 DL-29 合同 within 10 working days of the award notice, across the 2026 National Day
+holiday and its 调休 Saturday 2026-10-10)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from govit.accounts.models import User
+from govit.audit.models import AuditEvent
+from govit.core import clock
+from govit.delivery.models import Contract, Payment, Procurement
+from govit.experts.models import ProjectVendor
+from govit.portal.demo import demo_load
+from govit.projects.choices import Status
+from govit.projects.models import Project
+from govit.projects.packforms import declaration_forms, sample_values
+from govit.projects.policy import project_policy
+from govit.projects.services import project_create
+from govit.workflow.models import ProjectApproval
+
+ALL_CLAUSES = [
+    "ip_clause",
+    "data_ownership_clause",
+    "source_code_clause",
+    "confidentiality_clause",
+    "security_liability_clause",
+    "overrun_penalty_clause",
+    "acceptance_standard_clause",
+    "payment_schedule_clause",
+    "data_three_lists",
+]
+UNITS = {
+    "shucheng": ("sc", "舒城县教育局"),
+    "shizuishan": ("szs", "石嘴山市教育局"),
+    "zhanggong": ("zg", "章贡区教育局"),
+    "jinxiang": ("jx", "金乡县教育和体育局"),
+    "shangcheng": ("shc", "上城区教育局"),
+}
+
+
+@pytest.fixture
+def demo(db: Any, media_root: Any) -> None:
+    demo_load()
+
+
+def approved_project(
+    pack: str, *, category: str = "ENGINEERING", approved_on: dt.date = dt.date(2026, 9, 1)
+) -> Project:
+    """A 300万 project of ``pack``'s demo unit, granted 立项 on ``approved_on`` (the route to it is tested
+    in workflow)."""
+    prefix, unit_name = UNITS[pack]
+    clerk = User.objects.get(username=f"{prefix}_clerk")
+    unit = clerk.primary_organisation
+    assert unit is not None and unit.name == unit_name
+    project = project_create(
+        actor=clerk,
+        lead_unit=unit,
+        fields={
+            "name": f"{unit_name}教学管理平台",
+            "year": 2027,
+            "nature": "NEW",
+            "procurement_category": category,
+            "summary": "建设教学管理平台。",
+            "content": "平台开发、部署上云。",
+            "cost_engineering": 3_000_000,
+            "fund_fiscal": 3_000_000,
+            "deploys_on_gov_cloud": True,
+        },
+    )
+    project.form_data = {form.id: sample_values(project, form) for form in declaration_forms(project)}
+    project.status = Status.APPROVED
+    project.save()
+    ProjectApproval.objects.create(
+        project=project,
+        approval_number=f"{prefix}〔2026〕{project.pk}号",
+        approved_budget_yuan=2_800_000,
+        approved_on=approved_on,
+        decided_by_body="集体决策",
+        stage_id="approval",
+        recorded_by=User.objects.get(username=f"{prefix}_reviewer"),
+        recorded_at=clock.now(),
+    )
+    return project
+
+
+def client_for(username: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def post(client: Client, project: Project, data: dict[str, Any]) -> str:
+    response = client.post(f"/projects/{project.pk}/delivery/", data, follow=True)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+PROCUREMENT = {
+    "action": "procurement",
+    "route": "GOV_PROCUREMENT",
+    "method": "open_tender",
+    "tender_on": "2026-09-20",
+    "award_notice_on": "2026-09-28",
+    "supplier_name": "某某信息技术有限公司",
+}
+
+
+def contract(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "action": "contract",
+        "kind": "main",
+        "number": "HT-2026-001",
+        "supplier_name": "某某信息技术有限公司",
+        "signed_on": "2026-10-15",
+        "amount": "250",
+        "implementation_months": "12",
+        "warranty_months": "24",
+        "free_om_months": "36",
+        **{f"clause_{code}": "on" for code in ALL_CLAUSES},
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+@pytest.mark.parametrize("pack", list(UNITS))
+def test_procurement_contract_and_payments_through_the_page(demo, pack):
+    project = approved_project(pack)
+    clerk = client_for(f"{UNITS[pack][0]}_clerk")
+    assert "已登记采购结果" in post(clerk, project, PROCUREMENT)
+    assert ProjectVendor.objects.filter(project=project, role="winner", name="某某信息技术有限公司").exists()
+    page = post(clerk, project, contract())
+    assert "已登记合同 HT-2026-001" in page, page
+    project.refresh_from_db()
+    assert project.status == Status.IN_CONSTRUCTION
+    registered = Contract.objects.get(project=project)
+    for milestone, amount in (("合同签订后首付 30%", "75"), ("初验合格后付至 60%", "75")):
+        page = post(
+            clerk,
+            project,
+            {
+                "action": "payment",
+                "contract": registered.pk,
+                "paid_on": "2026-11-02",
+                "amount": amount,
+                "milestone": milestone,
+            },
+        )
+        assert "已登记支付" in page
+    assert sum(p.amount_yuan for p in Payment.objects.filter(contract=registered)) == 1_500_000
+    assert "已付 150.00 万元，未付 100.00 万元" in page
+    actions = list(
+        AuditEvent.objects.filter(
+            target_id=str(project.pk),
+            action__in=["procurement.record", "contract.register", "payment.record"],
+        )
+        .order_by("seq")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["procurement.record", "contract.register", "payment.record", "payment.record"]
+    facts = project_policy(project)
+    assert facts.get("error") is None
+
+
+@pytest.mark.parametrize(
+    ("signed_on", "status"),
+    [
+        ("2026-10-15", "met"),  # the day before the deadline
+        ("2026-10-16", "met"),  # DL-29: 10 working days after 09-28 → 10-16 (10-01…07 off, 10-10 Sat worked)
+        ("2026-10-19", "late"),  # the next working day after it
+    ],
+)
+def test_dl29_jinxiang_contract_within_ten_working_days_of_the_award(demo, signed_on, status):
+    project = approved_project("jinxiang", category="SERVICE")
+    clerk = client_for("jx_clerk")
+    post(clerk, project, {**PROCUREMENT, "tender_on": "2026-09-21"})
+    deadline = next(d for d in project_policy(project)["deadlines"] if d["id"] == "DL-29")
+    assert deadline["due"] == "2026-10-16"
+    post(clerk, project, contract(signed_on=signed_on, free_om_months=None))
+    deadline = next(d for d in project_policy(project)["deadlines"] if d["id"] == "DL-29")
+    assert deadline["status"] == status
+
+
+@pytest.mark.parametrize(
+    ("pack", "change", "message"),
+    [
+        ("shucheng", {"clause_data_three_lists": None}, "三清单"),  # RJ-17 第十八条
+        ("zhanggong", {"clause_ip_clause": None}, "知识产权"),  # 第二十七条
+        ("jinxiang", {"clause_source_code_clause": None}, "源代码"),  # RJ-83 第二十三条
+        ("jinxiang", {"implementation_months": "37"}, "实施周期超过3年"),  # RJ-83-period: ≤ 3 年 (第三十条)
+        ("shizuishan", {"free_om_months": "35"}, "免费运维期"),  # RJ-30 / TH-12 第十四条
+    ],
+)
+def test_a_contract_breaking_a_hard_rule_is_refused(demo, pack, change, message):
+    project = approved_project(pack)
+    clerk = client_for(f"{UNITS[pack][0]}_clerk")
+    post(clerk, project, PROCUREMENT)
+    page = post(clerk, project, contract(**change))
+    assert "未能登记：合同不符合刚性规定" in page and message in page, page
+    assert not Contract.objects.exists()
+    assert Project.objects.get(pk=project.pk).status == Status.APPROVED
+
+
+@pytest.mark.parametrize(
+    ("warranty", "asks"), [("23", True), ("24", False), ("25", False)]
+)  # 金乡 DL-32 ≥ 2 年
+def test_a_soft_rule_needs_a_reason(demo, warranty, asks):
+    project = approved_project("jinxiang")
+    clerk = client_for("jx_clerk")
+    post(clerk, project, PROCUREMENT)
+    page = post(clerk, project, contract(warranty_months=warranty))
+    if not asks:
+        assert "已登记合同" in page
+        return
+    assert "属原则性要求，请说明理由" in page and "以下原则性要求未满足" in page
+    assert not Contract.objects.exists()
+    asked = sorted(set(re.findall(r'name="reason_([^"]+)"', page)))
+    assert asked == ["DL-32", "RJ-83-warranty"]  # the validation and the finding on 质保期 (第三十条)
+    text = "供应商另行承诺原厂保修延长，质保期差一个月由保修协议补足。"
+    page = post(
+        clerk, project, {**contract(warranty_months=warranty), **{f"reason_{r}": text for r in asked}}
+    )
+    assert "已登记合同" in page
+    assert Contract.objects.get().reasons == {rule: text for rule in asked}
+
+
+def test_bad_payments_and_dates_change_nothing(demo):
+    project = approved_project("shucheng")
+    clerk = client_for("sc_clerk")
+    post(clerk, project, PROCUREMENT)
+    assert "不能早于中标（成交）通知书日期" in post(clerk, project, contract(signed_on="2026-09-27"))
+    before_approval = approved_project("jinxiang", approved_on=dt.date(2026, 10, 1))
+    jx = client_for("jx_clerk")
+    assert "不得未批先建" in post(jx, before_approval, {**PROCUREMENT, "tender_on": "2026-09-20"})
+    assert not Procurement.objects.filter(project=before_approval).exists()
+    post(clerk, project, contract())
+    registered = Contract.objects.get(project=project)
+    page = post(
+        clerk,
+        project,
+        {
+            "action": "payment",
+            "contract": registered.pk,
+            "paid_on": "2026-11-02",
+            "amount": "250.0001",
+            "milestone": "全款",
+        },
+    )
+    assert "支付金额超过合同剩余未付金额 250.00 万元" in page
+    page = post(
+        clerk,
+        project,
+        {
+            "action": "payment",
+            "contract": registered.pk,
+            "paid_on": "2026-10-14",
+            "amount": "10",
+            "milestone": "预付",
+        },
+    )
+    assert "支付日期不能早于合同签订日期" in page
+    assert "不能超过批复投资" not in page
+    assert "合同金额合计 290.00 万元超过批复投资 280.00 万元" in post(
+        clerk, project, contract(number="HT-2026-002", kind="supervision", amount="40")
+    )
+    assert not Payment.objects.exists() and Contract.objects.count() == 1
+
+
+def test_other_units_and_bureaus_cannot_record(demo):
+    project = approved_project("shucheng")
+    other_unit = client_for("sc_clerk2")  # 舒城县卫生健康委员会
+    assert other_unit.post(f"/projects/{project.pk}/delivery/", PROCUREMENT).status_code == 404
+    assert AuditEvent.objects.filter(action="project.view_denied", target_id=str(project.pk)).exists()
+    reviewer = client_for("sc_reviewer")
+    assert reviewer.post(f"/projects/{project.pk}/delivery/", PROCUREMENT).status_code == 403
+    denied = AuditEvent.objects.get(action="procurement.record_denied")
+    assert denied.outcome == "denied" and denied.after["reason"] == "只有项目建设单位可以登记"
+    assert not Procurement.objects.exists()

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from govit.delivery import views
+
+urlpatterns = [
+    path("projects/<int:project_id>/delivery/", views.delivery_page, name="delivery_page"),
+]
