@@ -42,3 +42,17 @@ CLAUSES: tuple[tuple[str, str], ...] = (
     ("has_construction_content", "服务类合同含建设内容"),
 )
 CLAUSE_LABELS = dict(CLAUSES)
+
+
+class ChangeKind(models.TextChoices):
+    BUDGET = "budget", "投资（预算）"
+    SCOPE = "scope", "建设内容"
+    SCHEDULE = "schedule", "建设工期"
+    LOCATION = "location", "建设地点"
+
+
+class ChangeStatus(models.TextChoices):
+    SUBMITTED = "submitted", "待办理"
+    APPROVED = "approved", "已同意（已备案）"
+    REJECTED = "rejected", "不同意"
+    REDECLARE = "redeclare", "须重新申报立项"

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from govit.core.forms import AmountField, reject_markup
-from govit.delivery.choices import ContractKind, ProcurementMethod, ProcurementRoute
+from govit.delivery.choices import ChangeKind, ContractKind, ProcurementMethod, ProcurementRoute
 
 _DATE = {"invalid": "日期格式应为 YYYY-MM-DD"}
 
@@ -77,3 +77,29 @@ class PaymentForm(forms.Form):
     paid_on = _date("支付日期")
     amount = AmountField(label="支付金额（万元）")
     milestone = forms.CharField(label="支付节点", max_length=100, validators=[reject_markup])
+
+
+class ChangeForm(forms.Form):
+    kinds = forms.MultipleChoiceField(
+        label="变更事项",
+        choices=ChangeKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "请选择变更事项", "invalid_choice": "变更事项无效"},
+    )
+    description = forms.CharField(
+        label="变更内容及理由",
+        max_length=2000,
+        validators=[reject_markup],
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    new_total = AmountField(label="变更后投资（万元，投资不变可不填）")
+
+
+class ChangeDecisionForm(forms.Form):
+    change = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        label="办理结果",
+        choices=[("agree", "同意（备案）"), ("reject", "不同意")],
+        error_messages={"required": "请选择办理结果"},
+    )
+    note = forms.CharField(label="办理意见", max_length=2000, validators=[reject_markup])

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from govit.delivery.choices import ContractKind, ProcurementMethod, ProcurementRoute
+from govit.delivery.choices import ChangeStatus, ContractKind, ProcurementMethod, ProcurementRoute
 from govit.projects.models import Project
 
 
@@ -100,3 +100,46 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contract} {self.amount_yuan}"
+
+
+class ChangeRequest(models.Model):
+    """变更 — a change against the approved baseline, routed as the project's pack says (上城 ¶75–76: 核减
+    ≤ 15% 内控 + 备案, > 15% 申请 + 专家论证, 超出立项预算 重新申报)."""
+
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="change_requests"
+    )
+    kinds = models.JSONField("变更事项", default=list)
+    description = models.TextField("变更内容及理由")
+    baseline_yuan = models.PositiveBigIntegerField("变更前批复投资（元）")
+    new_total_yuan = models.PositiveBigIntegerField("变更后投资（元）")
+    reduction_pct = models.DecimalField("核减比例（%）", max_digits=7, decimal_places=4)
+    route_stage_id = models.CharField("办理环节", max_length=80, blank=True)
+    route_stage_name = models.CharField("办理方式", max_length=200)
+    cite = models.CharField("依据", max_length=300, blank=True)
+    required_documents = models.JSONField("须提交的材料", default=list, blank=True)
+    status = models.CharField(
+        "状态", max_length=16, choices=ChangeStatus.choices, default=ChangeStatus.SUBMITTED, db_index=True
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField("申请时间")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="办理人",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    decided_at = models.DateTimeField("办理时间", null=True, blank=True)
+    decision_note = models.TextField("办理意见", blank=True)
+
+    class Meta:
+        verbose_name = "变更"
+        verbose_name_plural = "变更"
+        ordering = ["submitted_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.project} 变更 #{self.pk}"

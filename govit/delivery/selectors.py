@@ -3,15 +3,19 @@ what a contract about to be registered would make the pack say, and how much mon
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Sum
 
-from govit.delivery.choices import CLAUSES, ContractKind
-from govit.delivery.models import Contract, Payment, Procurement
+from govit.delivery.choices import CLAUSES, ChangeStatus, ContractKind
+from govit.delivery.models import ChangeRequest, Contract, Payment, Procurement
 from govit.policies.engine import PackError, load_pack
+from govit.projects.choices import COST_HEADS
+from govit.projects.facts import FUNDING_FACTS
 from govit.projects.models import Project
 from govit.projects.policy import project_policy
 
@@ -112,3 +116,73 @@ def project_paid_total(project: Project) -> int:
 
 def contracted_total(project: Project) -> int:
     return int(project.contracts.aggregate(total=Sum("amount_yuan"))["total"] or 0)
+
+
+# ------------------------------------------------------------------ 变更
+
+
+def effective_budget(project: Project) -> int:
+    """The budget now in force: the last agreed change, else the 立项 budget, else the declared total."""
+    change = (
+        ChangeRequest.objects.filter(project=project, status=ChangeStatus.APPROVED)
+        .order_by("-decided_at", "-id")
+        .first()
+    )
+    if change is not None:
+        return change.new_total_yuan
+    approval = getattr(project, "approval", None)
+    return approval.approved_budget_yuan if approval is not None else project.total_yuan
+
+
+def _scaled(parts: dict[str, int], total: int) -> dict[str, int]:
+    """``parts`` scaled to add up to ``total`` exactly (the remainder goes to the largest part)."""
+    current = sum(parts.values())
+    if current <= 0:
+        return {**{key: 0 for key in parts}, "other": total} if "other" in parts else parts
+    scaled = {key: value * total // current for key, value in parts.items()}
+    largest = max(parts, key=lambda key: parts[key])
+    scaled[largest] += total - sum(scaled.values())
+    return scaled
+
+
+@dataclass
+class ChangeRoute:
+    """How the pack routes a change: the stage it newly applies (None: 备案 to the bureau only), the
+    materials it newly asks for, and the 核减比例 against the budget in force."""
+
+    baseline_yuan: int
+    new_total_yuan: int
+    reduction_pct: Decimal
+    stage: dict[str, Any] | None = None
+    documents: list[dict[str, Any]] = field(default_factory=list)
+    redeclare: bool = False
+    error: str = ""
+
+
+def change_route(project: Project, new_total_yuan: int, on: dt.date) -> ChangeRoute:
+    baseline = effective_budget(project)
+    reduction = (Decimal(baseline - new_total_yuan) * 100 / Decimal(baseline)) if baseline else Decimal(0)
+    route = ChangeRoute(baseline, new_total_yuan, reduction.quantize(Decimal("0.0001")))
+    heads = {code: project.cost(code) for code, _label in COST_HEADS}
+    funds = {target: int(getattr(project, source)) for source, target in FUNDING_FACTS.items()}
+    overlay: dict[str, Any] = {"dates.change_occurred": on}
+    overlay.update({f"amounts.{k}": v for k, v in _scaled(heads, new_total_yuan).items()})
+    overlay.update({f"funding.{k}": v for k, v in _scaled(funds, baseline).items()})
+    before = project_policy(project)
+    after = project_policy(project, overlay)
+    if "error" in after:
+        route.error = str(after["error"])
+        return route
+    known = {stage["id"] for stage in before.get("route", [])}
+    new_stages = [stage for stage in after.get("route", []) if stage["id"] not in known]
+    route.stage = new_stages[0] if new_stages else None
+    # a change that sends the project back to the declaration (上城 ¶76 重新申报立项)
+    route.redeclare = bool(route.stage and route.stage.get("kind") == "form_submission")
+    had = {d["code"] for docs in before.get("documents", {}).values() for d in docs}
+    route.documents = [
+        d
+        for docs in after.get("documents", {}).values()
+        for d in docs
+        if d["code"] not in had and d.get("required")
+    ]
+    return route

@@ -8,18 +8,27 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from govit.accounts.services import notify_after_commit
 from govit.audit.choices import Outcome
 from govit.audit.services import audit_record
 from govit.core import clock
 from govit.core.errors import ConflictError, PermissionDeniedError, ServiceError
-from govit.delivery.choices import CLAUSE_LABELS, ContractKind, ProcurementMethod, ProcurementRoute
-from govit.delivery.models import Contract, Payment, Procurement
+from govit.delivery import selectors
+from govit.delivery.choices import (
+    CLAUSE_LABELS,
+    ChangeKind,
+    ChangeStatus,
+    ContractKind,
+    ProcurementMethod,
+    ProcurementRoute,
+)
+from govit.delivery.models import ChangeRequest, Contract, Payment, Procurement
 from govit.delivery.selectors import contract_check, contract_facts, paid_total, project_paid_total
 from govit.experts.choices import VendorRole
 from govit.experts.models import ProjectVendor
 from govit.projects.choices import Status
 from govit.projects.models import Project
-from govit.projects.permissions import is_unit_member
+from govit.projects.permissions import is_competent_reviewer, is_unit_member
 from govit.projects.services import project_lock, project_transition_record
 
 # Statuses in which a project is delivered: approved and not yet accepted.
@@ -187,7 +196,7 @@ def contract_register(
                 f"签订日期不能早于中标（成交）通知书日期（{procurement.award_notice_on:%Y年%m月%d日}）",
                 field="signed_on",
             )
-        budget = approval.approved_budget_yuan if approval is not None else locked.total_yuan
+        budget = selectors.effective_budget(locked)
         signed_total = sum(c.amount_yuan for c in locked.contracts.all())
         if signed_total + amount_yuan > budget:
             raise ServiceError(
@@ -288,10 +297,8 @@ def payment_record(
         left = contract.amount_yuan - paid_total(contract)
         if amount_yuan > left:
             raise ServiceError(f"支付金额超过合同剩余未付金额 {left / 10_000:,.2f} 万元", field="amount_yuan")
-        approval = getattr(locked, "approval", None)
-        budget = approval.approved_budget_yuan if approval is not None else locked.total_yuan
-        if project_paid_total(locked) + amount_yuan > budget:
-            raise ServiceError("累计支付将超过批复投资", field="amount_yuan")
+        if project_paid_total(locked) + amount_yuan > selectors.effective_budget(locked):
+            raise ServiceError("累计支付将超过现行批复投资", field="amount_yuan")
         payment = Payment.objects.create(
             contract=contract,
             paid_on=paid_on,
@@ -313,3 +320,102 @@ def payment_record(
             },
         )
     return payment
+
+
+# ------------------------------------------------------------------ 变更
+
+
+def change_submit(
+    *, actor: Any, project: Project, kinds: list[str], description: str, new_total_yuan: int | None
+) -> ChangeRequest:
+    """变更申请 — measured against the budget in force and routed by the pack: the stage it newly opens
+    (上城 内控备案 / 专家论证 / 重新申报), or 备案 to the bureau where the pack has no change route."""
+    _allowed(actor, project, "change.submit")
+    unknown = [k for k in kinds if k not in ChangeKind.values]
+    if not kinds or unknown:
+        raise ServiceError("请选择变更事项（投资、建设内容、工期、地点）", field="kinds")
+    description = _text(description, "description", "变更内容及理由", 2000)
+    if new_total_yuan is None:
+        new_total_yuan = selectors.effective_budget(project)
+    if new_total_yuan <= 0:
+        raise ServiceError("变更后投资须大于 0", field="new_total_yuan")
+    with transaction.atomic():
+        locked = project_lock(project)
+        if ChangeRequest.objects.filter(project=locked, status=ChangeStatus.SUBMITTED).exists():
+            raise ConflictError("该项目有一项变更尚在办理，办结后再提出新的变更", field="kinds")
+        if new_total_yuan < selectors.project_paid_total(locked):
+            raise ServiceError("变更后投资不能少于已支付金额", field="new_total_yuan")
+        route = selectors.change_route(locked, new_total_yuan, clock.today())
+        if route.error:
+            raise ServiceError(f"无法按政策包核对变更：{route.error}")
+        stage = route.stage or {}
+        cite = stage.get("cite") or {}
+        change = ChangeRequest.objects.create(
+            project=locked,
+            kinds=list(dict.fromkeys(kinds)),
+            description=description,
+            baseline_yuan=route.baseline_yuan,
+            new_total_yuan=new_total_yuan,
+            reduction_pct=route.reduction_pct,
+            route_stage_id=str(stage.get("id", "")),
+            route_stage_name=str(stage.get("name") or "报主管部门备案")[:200],
+            cite=f"{cite.get('article', '')}：{cite.get('quote', '')}"[:300] if cite else "",
+            required_documents=[{"code": d["code"], "name": d["name"]} for d in route.documents],
+            status=ChangeStatus.REDECLARE if route.redeclare else ChangeStatus.SUBMITTED,
+            submitted_by=actor,
+            submitted_at=clock.now(),
+        )
+        audit_record(
+            actor=actor,
+            action="change.submit",
+            target=locked,
+            after={
+                "change": change.pk,
+                "kinds": change.kinds,
+                "baseline_yuan": change.baseline_yuan,
+                "new_total_yuan": new_total_yuan,
+                "reduction_pct": str(change.reduction_pct),
+                "route": change.route_stage_id or "filing",
+                "status": change.status,
+            },
+        )
+        notify_after_commit(
+            jurisdiction_id=locked.jurisdiction_id,
+            role="reviewer",
+            text=f"{locked.lead_unit.name}提出项目变更：{locked.name}（{change.route_stage_name}）",
+            url=f"/projects/{locked.pk}/delivery/#changes",
+        )
+    return change
+
+
+def change_decide(*, actor: Any, change: ChangeRequest, agree: bool, note: str) -> ChangeRequest:
+    """主管部门办理变更：同意（或备案）后变更后投资成为现行预算；须重新申报的不能在此同意."""
+    project = change.project
+    if not is_competent_reviewer(actor, project):
+        audit_record(actor=actor, action="change.decide_denied", target=project, outcome=Outcome.DENIED)
+        raise PermissionDeniedError("只有主管部门审核人可以办理变更")
+    note = _text(note, "note", "办理意见", 2000)
+    with transaction.atomic():
+        locked = project_lock(project)
+        change = ChangeRequest.objects.select_for_update().get(pk=change.pk)
+        if change.status == ChangeStatus.REDECLARE:
+            raise ServiceError(
+                f"变更后投资超出立项预算，应重新申报立项（{change.cite or '政策包'}）", field="note"
+            )
+        if change.status != ChangeStatus.SUBMITTED:
+            raise ConflictError("该变更已办理", field="note")
+        change.status = ChangeStatus.APPROVED if agree else ChangeStatus.REJECTED
+        change.decided_by, change.decided_at, change.decision_note = actor, clock.now(), note
+        change.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        audit_record(
+            actor=actor,
+            action="change.approve" if agree else "change.reject",
+            target=locked,
+            after={"change": change.pk, "new_total_yuan": change.new_total_yuan, "note": note},
+        )
+        notify_after_commit(
+            organisation_id=locked.lead_unit_id,
+            text=f"项目“{locked.name}”的变更{'已同意' if agree else '未同意'}：{note}"[:255],
+            url=f"/projects/{locked.pk}/delivery/#changes",
+        )
+    return change

@@ -10,10 +10,10 @@ from django.shortcuts import redirect, render
 from govit.core.errors import PermissionDeniedError, ServiceError
 from govit.core.views import form_errors_text
 from govit.delivery import selectors, services
-from govit.delivery.forms import ContractForm, PaymentForm, ProcurementForm
-from govit.delivery.models import Contract, Procurement
+from govit.delivery.forms import ChangeDecisionForm, ChangeForm, ContractForm, PaymentForm, ProcurementForm
+from govit.delivery.models import ChangeRequest, Contract, Procurement
 from govit.projects.models import Project
-from govit.projects.permissions import is_unit_member
+from govit.projects.permissions import is_competent_reviewer, is_unit_member
 from govit.projects.selectors import project_get_for_user
 
 
@@ -77,6 +77,32 @@ def _payment(request: HttpRequest, project: Project, form: PaymentForm) -> None:
     messages.success(request, f"已登记支付：{contract.number}")
 
 
+def _change(request: HttpRequest, project: Project, form: ChangeForm) -> None:
+    data = form.cleaned_data
+    change = services.change_submit(
+        actor=request.user,
+        project=project,
+        kinds=list(data["kinds"]),
+        description=data["description"],
+        new_total_yuan=data["new_total"] if str(form.data.get("new_total", "")).strip() else None,
+    )
+    if change.status == "redeclare":
+        messages.warning(request, f"变更已记录：变更后投资超出立项预算，应重新申报立项（{change.cite}）")
+    else:
+        messages.success(request, f"已提交变更申请，办理方式：{change.route_stage_name}")
+
+
+def _change_decide(request: HttpRequest, project: Project, form: ChangeDecisionForm) -> None:
+    data = form.cleaned_data
+    change = ChangeRequest.objects.filter(pk=data["change"], project=project).first()
+    if change is None:
+        raise ServiceError("变更申请不存在", field="change")
+    services.change_decide(
+        actor=request.user, change=change, agree=data["decision"] == "agree", note=data["note"]
+    )
+    messages.success(request, "已办理变更")
+
+
 @login_required
 def delivery_page(request: HttpRequest, project_id: int) -> HttpResponse:
     """采购、合同与支付 — what the unit records after 立项, checked against the pack."""
@@ -86,11 +112,22 @@ def delivery_page(request: HttpRequest, project_id: int) -> HttpResponse:
     procurement_form = ProcurementForm(request.POST if action == "procurement" else None)
     contract_form = ContractForm(request.POST if action == "contract" else None, clauses=clauses)
     payment_form = PaymentForm(request.POST if action == "payment" else None)
+    change_form = ChangeForm(request.POST if action == "change" else None)
+    decision_form = ChangeDecisionForm(request.POST if action == "change_decide" else None)
     pending_soft: list[dict[str, Any]] = []
     forms: dict[str, Any] = {
         "procurement": procurement_form,
         "contract": contract_form,
         "payment": payment_form,
+        "change": change_form,
+        "change_decide": decision_form,
+    }
+    handlers: dict[str, Any] = {
+        "procurement": _procurement,
+        "contract": _contract,
+        "payment": _payment,
+        "change": _change,
+        "change_decide": _change_decide,
     }
     if action in forms:
         form = forms[action]
@@ -98,12 +135,7 @@ def delivery_page(request: HttpRequest, project_id: int) -> HttpResponse:
             messages.error(request, f"未能登记：{form_errors_text(form)}")
         else:
             try:
-                if action == "procurement":
-                    _procurement(request, project, form)
-                elif action == "contract":
-                    _contract(request, project, form)
-                else:
-                    _payment(request, project, form)
+                handlers[action](request, project, form)
             except PermissionDeniedError:
                 raise  # 403, already audited by the service
             except ServiceError as error:
@@ -130,6 +162,10 @@ def delivery_page(request: HttpRequest, project_id: int) -> HttpResponse:
             "reasons": _reasons(request),
             "can_record": is_unit_member(request.user, project) and project.status in services.DELIVERING,
             "approval": getattr(project, "approval", None),
+            "budget_yuan": selectors.effective_budget(project),
+            "changes": list(project.change_requests.select_related("submitted_by", "decided_by")),
+            "change_form": change_form,
+            "can_decide_changes": is_competent_reviewer(request.user, project),
         },
     )
 

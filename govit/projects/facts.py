@@ -26,7 +26,7 @@ _UNIT_KIND: dict[str, str] = {
     OrganisationKind.PARK: "park",
     OrganisationKind.STATE_ENTERPRISE: "soe",
 }
-_FUNDING = {
+FUNDING_FACTS = {
     "fund_fiscal": "fiscal_local",
     "fund_upper": "fiscal_upper_province",
     "fund_bond": "special_bond",
@@ -72,7 +72,7 @@ def project_facts_data(project: Project) -> dict[str, Any]:
         "summary": project.summary,
         "plan_year": project.year,
         "amounts": {code: project.cost(code) for code, _label in COST_HEADS + EARMARKS},
-        "funding": {target: int(getattr(project, source)) for source, target in _FUNDING.items()},
+        "funding": {target: int(getattr(project, source)) for source, target in FUNDING_FACTS.items()},
         "nature": project.nature,
         "procurement_category": project.procurement_category,
         "secrecy": project.secrecy,

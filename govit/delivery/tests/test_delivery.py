@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -282,3 +283,96 @@ def test_other_units_and_bureaus_cannot_record(demo):
     denied = AuditEvent.objects.get(action="procurement.record_denied")
     assert denied.outcome == "denied" and denied.after["reason"] == "只有项目建设单位可以登记"
     assert not Procurement.objects.exists()
+
+
+# ------------------------------------------------------------------ 变更 (上城 ¶75–76, TH-29…TH-31)
+
+
+def change(new_total: str, **overrides: Any) -> dict[str, Any]:
+    return {
+        "action": "change",
+        "kinds": ["budget", "scope"],
+        "description": "经论证压减部分硬件采购，改用政务云资源。",
+        "new_total": new_total,
+        **overrides,
+    }
+
+
+@pytest.mark.parametrize(
+    ("new_total", "stage", "status"),
+    [
+        ("280", "CHG-004-INTERNAL", "submitted"),  # no cut (0%): 内控 + 备案
+        ("238", "CHG-004-INTERNAL", "submitted"),  # TH-29: a cut of exactly 15% of 280万
+        ("237.9999", "CHG-004-FORMAL", "submitted"),  # TH-30: 15% + 1 元 → 申请 + 专家论证
+        ("280.0001", "CHG-004-REDECLARE", "redeclare"),  # TH-31: budget + 1 元 → 重新申报立项
+    ],
+)
+def test_shangcheng_change_routing_boundaries(demo, new_total, stage, status):
+    project = approved_project("shangcheng")
+    clerk = client_for("shc_clerk")
+    page = post(clerk, project, change(new_total))
+    recorded = project.change_requests.get()
+    assert (recorded.route_stage_id, recorded.status) == (stage, status), page
+    assert recorded.baseline_yuan == 2_800_000 and "¶7" in recorded.cite
+    if status == "redeclare":
+        assert "应重新申报立项" in page
+        reviewer = client_for("shc_reviewer")
+        page = post(
+            reviewer,
+            project,
+            {"action": "change_decide", "change": recorded.pk, "decision": "agree", "note": "同意"},
+        )
+        assert "应重新申报立项" in page
+        assert project.change_requests.get().status == "redeclare"
+
+
+def test_an_agreed_change_becomes_the_budget_in_force(demo):
+    project = approved_project("jinxiang")
+    clerk = client_for("jx_clerk")
+    page = post(clerk, project, change("200"))
+    recorded = project.change_requests.get()
+    assert recorded.route_stage_name == "报主管部门备案" and recorded.reduction_pct == Decimal("28.5714")
+    assert {d["code"] for d in recorded.required_documents} >= {"change_request"}  # 金乡 第二十四条
+    assert "已提交变更申请" in page
+    assert "有一项变更尚在办理" in post(clerk, project, change("190"))
+    reviewer = client_for("jx_reviewer")
+    page = post(
+        reviewer,
+        project,
+        {"action": "change_decide", "change": recorded.pk, "decision": "agree", "note": "同意变更"},
+    )
+    assert "已办理变更" in page and "现行批复投资 200.00 万元" in page
+    post(clerk, project, PROCUREMENT)
+    assert "合同金额合计 250.00 万元超过批复投资 200.00 万元" in post(clerk, project, contract())
+    events = AuditEvent.objects.filter(action__in=["change.submit", "change.approve"]).order_by("seq")
+    assert [e.action for e in events] == ["change.submit", "change.approve"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"new_total": "0"}, "变更后投资须大于 0"),
+        ({"new_total": "-1"}, "金额不能为负数"),
+        ({"kinds": []}, "请选择变更事项"),
+        ({"description": ""}, "变更内容及理由"),
+    ],
+)
+def test_bad_change_requests_change_nothing(demo, fields, message):
+    project = approved_project("shangcheng")
+    page = post(client_for("shc_clerk"), project, {**change("250"), **fields})
+    assert message in page
+    assert not project.change_requests.exists()
+
+
+def test_only_the_bureau_decides_a_change(demo):
+    project = approved_project("shangcheng")
+    clerk = client_for("shc_clerk")
+    post(clerk, project, change("250"))
+    recorded = project.change_requests.get()
+    response = clerk.post(
+        f"/projects/{project.pk}/delivery/",
+        {"action": "change_decide", "change": recorded.pk, "decision": "agree", "note": "自己同意"},
+    )
+    assert response.status_code == 403
+    assert AuditEvent.objects.filter(action="change.decide_denied").exists()
+    assert project.change_requests.get().status == "submitted"
