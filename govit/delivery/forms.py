@@ -103,3 +103,31 @@ class ChangeDecisionForm(forms.Form):
         error_messages={"required": "请选择办理结果"},
     )
     note = forms.CharField(label="办理意见", max_length=2000, validators=[reject_markup])
+
+
+class FilingForm(forms.Form):
+    rule_id = forms.CharField(widget=forms.HiddenInput, max_length=80)
+    filed_on = _date("备案（报送）日期")
+    content = forms.CharField(label="备案内容", max_length=4000, validators=[reject_markup])
+
+
+class AcknowledgeForm(forms.Form):
+    filing = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ProgressForm(forms.Form):
+    period = forms.CharField(label="报告月份", max_length=7)
+    percent_complete = forms.IntegerField(
+        label="累计完成比例（%）",
+        min_value=0,
+        max_value=100,
+        error_messages={
+            "invalid": "累计完成比例应为整数",
+            "min_value": "累计完成比例应为 0 至 100 之间的整数",
+            "max_value": "累计完成比例应为 0 至 100 之间的整数",
+        },
+    )
+    spent = AmountField(label="累计完成投资（万元）")
+    issues = forms.CharField(
+        label="存在问题及下步计划", max_length=2000, required=False, validators=[reject_markup]
+    )

@@ -143,3 +143,71 @@ class ChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} 变更 #{self.pk}"
+
+
+class Filing(models.Model):
+    """备案 / 报送 — the record that discharges one of the pack's deadlines that has no closing event of its
+    own (金乡 DL-30 合同备案, 上城 DL-44 合同文件备案, 石嘴山 DL-10 全口径备案 …)."""
+
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="filings"
+    )
+    rule_id = models.CharField("期限规则", max_length=80)
+    title = models.CharField("备案事项", max_length=200)
+    cite = models.CharField("依据", max_length=300, blank=True)
+    due_on = models.DateField("应办日期", null=True, blank=True)
+    filed_on = models.DateField("备案（报送）日期")
+    content = models.TextField("备案内容")
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="报送人", on_delete=models.PROTECT, related_name="+"
+    )
+    filed_at = models.DateTimeField("登记时间")
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="确认人",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    acknowledged_at = models.DateTimeField("确认时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "备案"
+        verbose_name_plural = "备案"
+        ordering = ["filed_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["project", "rule_id"], name="uniq_filing_per_rule")]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.title}"
+
+
+class ProgressReport(models.Model):
+    """月度建设进度 — percent complete, money spent so far and issues, one per project and month."""
+
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="progress_reports"
+    )
+    period = models.CharField("报告月份", max_length=7, help_text="YYYY-MM")
+    percent_complete = models.PositiveSmallIntegerField("累计完成比例（%）")
+    spent_yuan = models.PositiveBigIntegerField("累计完成投资（元）")
+    issues = models.TextField("存在问题及下步计划", blank=True)
+    reported_on = models.DateField("报送日期")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="报送人", on_delete=models.PROTECT, related_name="+"
+    )
+    reported_at = models.DateTimeField("登记时间")
+
+    class Meta:
+        verbose_name = "月度进度"
+        verbose_name_plural = "月度进度"
+        ordering = ["period", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "period"], name="uniq_progress_per_month"),
+            models.CheckConstraint(
+                condition=models.Q(percent_complete__lte=100), name="progress_percent_max"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.period}"

@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Sum
 
 from govit.delivery.choices import CLAUSES, ChangeStatus, ContractKind
-from govit.delivery.models import ChangeRequest, Contract, Payment, Procurement
+from govit.delivery.models import ChangeRequest, Contract, Filing, Payment, Procurement, ProgressReport
 from govit.policies.engine import PackError, load_pack
 from govit.projects.choices import COST_HEADS
 from govit.projects.facts import FUNDING_FACTS
@@ -54,6 +54,8 @@ def delivery_facts(project: Project) -> dict[str, Any]:
     contract = main_contract(project)
     if contract is not None:
         facts.update(contract_facts(contract))
+    for rule_id, filed_on in Filing.objects.filter(project=project).values_list("rule_id", "filed_on"):
+        facts[f"fulfilled.{rule_id}"] = filed_on
     return facts
 
 
@@ -186,3 +188,58 @@ def change_route(project: Project, new_total_yuan: int, on: dt.date) -> ChangeRo
         if d["code"] not in had and d.get("required")
     ]
     return route
+
+
+# ------------------------------------------------------------------ 备案 and 月报
+
+
+def _deadline_rules(project: Project) -> dict[str, Any]:
+    try:
+        return {rule.id: rule for rule in load_pack(project.pack_code).pack.deadlines}
+    except PackError:
+        return {}
+
+
+def filings_due(project: Project, policy: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The pack's deadlines a filing discharges that are running now (open or overdue, no closing event
+    of their own, not recurring)."""
+    rules = _deadline_rules(project)
+    policy = policy if policy is not None else project_policy(project)
+    out = []
+    for deadline in policy.get("deadlines", []):
+        rule = rules.get(deadline["id"])
+        if rule is None or rule.closing_event or rule.period.kind in {"recurring", "validity"}:
+            continue
+        if not deadline.get("trigger_date"):
+            continue  # yearly duties of the bureau (e.g. 章贡 DL-18 申报通知) are not the project's filings
+        if deadline.get("status") in {"open", "overdue"} and deadline.get("direction", "by") == "by":
+            out.append(deadline)
+    return out
+
+
+def monthly_report_rule(project: Project) -> Any | None:
+    """The pack's monthly progress-report deadline (上城 DL-46 每月20日前), if any."""
+    for rule in _deadline_rules(project).values():
+        if rule.period.kind == "recurring" and rule.period.every == "monthly":
+            return rule
+    return None
+
+
+def reports_missing(projects: Any, period: str, day: dt.date) -> list[tuple[Project, Any]]:
+    """(project, rule) for projects under construction whose pack wants a monthly report, none given for
+    ``period`` and the report day of that month passed by ``day``."""
+    out = []
+    reported = set(
+        ProgressReport.objects.filter(project__in=projects, period=period).values_list(
+            "project_id", flat=True
+        )
+    )
+    year, month = (int(part) for part in period.split("-"))
+    for project in projects:
+        rule = monthly_report_rule(project)
+        if rule is None or project.pk in reported:
+            continue
+        report_day = rule.period.day if isinstance(rule.period.day, int) else 28
+        if day >= dt.date(year, month, min(report_day, 28)):
+            out.append((project, rule))
+    return out

@@ -4,6 +4,7 @@ project only (a refusal is audited), one transaction with the project row locked
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -22,7 +23,7 @@ from govit.delivery.choices import (
     ProcurementMethod,
     ProcurementRoute,
 )
-from govit.delivery.models import ChangeRequest, Contract, Payment, Procurement
+from govit.delivery.models import ChangeRequest, Contract, Filing, Payment, Procurement, ProgressReport
 from govit.delivery.selectors import contract_check, contract_facts, paid_total, project_paid_total
 from govit.experts.choices import VendorRole
 from govit.experts.models import ProjectVendor
@@ -419,3 +420,140 @@ def change_decide(*, actor: Any, change: ChangeRequest, agree: bool, note: str) 
             url=f"/projects/{locked.pk}/delivery/#changes",
         )
     return change
+
+
+# ------------------------------------------------------------------ 备案 and 月报
+
+PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def filing_record(
+    *, actor: Any, project: Project, rule_id: str, filed_on: dt.date | None, content: str
+) -> Filing:
+    """备案 / 报送 — discharges the pack deadline ``rule_id`` (met or late against its due date)."""
+    _allowed(actor, project, "filing.record")
+    filed_on = _date_not_future(filed_on, "filed_on", "备案（报送）日期")
+    content = _text(content, "content", "备案内容", 4000)
+    with transaction.atomic():
+        locked = project_lock(project)
+        due = next((d for d in selectors.filings_due(locked) if d["id"] == rule_id), None)
+        if due is None:
+            raise ServiceError("该项目当前没有这项须备案的事项", field="rule_id")
+        trigger = due.get("trigger_date")
+        if trigger and filed_on.isoformat() < trigger:
+            raise ServiceError(f"备案日期不能早于起算日期（{trigger}）", field="filed_on")
+        cite = due.get("cite") or {}
+        try:
+            with transaction.atomic():
+                filing = Filing.objects.create(
+                    project=locked,
+                    rule_id=rule_id,
+                    title=str(due.get("name", rule_id))[:200],
+                    cite=f"{cite.get('article', '')}：{cite.get('quote', '')}"[:300],
+                    due_on=dt.date.fromisoformat(due["due"]) if due.get("due") else None,
+                    filed_on=filed_on,
+                    content=content,
+                    filed_by=actor,
+                    filed_at=clock.now(),
+                )
+        except IntegrityError:
+            raise ConflictError("该事项已备案", field="rule_id") from None
+        late = filing.due_on is not None and filed_on > filing.due_on
+        audit_record(
+            actor=actor,
+            action="filing.record",
+            target=locked,
+            after={
+                "rule": rule_id,
+                "title": filing.title,
+                "due_on": filing.due_on.isoformat() if filing.due_on else None,
+                "filed_on": filed_on.isoformat(),
+                "late": late,
+            },
+        )
+        notify_after_commit(
+            jurisdiction_id=locked.jurisdiction_id,
+            role="reviewer",
+            text=f"{locked.lead_unit.name}报送备案：{locked.name}（{filing.title}）",
+            url=f"/projects/{locked.pk}/delivery/#filings",
+        )
+    return filing
+
+
+def filing_acknowledge(*, actor: Any, filing: Filing) -> Filing:
+    """主管部门确认收到备案."""
+    project = filing.project
+    if not is_competent_reviewer(actor, project):
+        audit_record(actor=actor, action="filing.acknowledge_denied", target=project, outcome=Outcome.DENIED)
+        raise PermissionDeniedError("只有主管部门审核人可以确认备案")
+    with transaction.atomic():
+        locked = project_lock(project)
+        filing = Filing.objects.select_for_update().get(pk=filing.pk)
+        if filing.acknowledged_at is not None:
+            raise ConflictError("该备案已确认")
+        filing.acknowledged_by, filing.acknowledged_at = actor, clock.now()
+        filing.save(update_fields=["acknowledged_by", "acknowledged_at"])
+        audit_record(actor=actor, action="filing.acknowledge", target=locked, after={"rule": filing.rule_id})
+    return filing
+
+
+def progress_report_submit(
+    *,
+    actor: Any,
+    project: Project,
+    period: str,
+    percent_complete: int | None,
+    spent_yuan: int | None,
+    issues: str = "",
+) -> ProgressReport:
+    """月度建设进度 — cumulative percent and investment, never below the month before."""
+    _allowed(actor, project, "progress.report")
+    period = (period or "").strip()
+    match = PERIOD.match(period)
+    if match is None:
+        raise ServiceError("报告月份格式应为 YYYY-MM", field="period")
+    today = clock.today()
+    if (int(match.group(1)), int(match.group(2))) > (today.year, today.month):
+        raise ServiceError("不能报送以后月份的进度", field="period")
+    if percent_complete is None or not 0 <= percent_complete <= 100:
+        raise ServiceError("累计完成比例应为 0 至 100 之间的整数", field="percent_complete")
+    if spent_yuan is None or spent_yuan < 0:
+        raise ServiceError("请填写累计完成投资", field="spent_yuan")
+    issues = (issues or "").strip()
+    if len(issues) > 2000:
+        raise ServiceError("存在问题及下步计划不能超过 2000 字", field="issues")
+    with transaction.atomic():
+        locked = project_lock(project)
+        if spent_yuan > selectors.effective_budget(locked):
+            raise ServiceError("累计完成投资不能超过现行批复投资", field="spent_yuan")
+        previous = (
+            ProgressReport.objects.filter(project=locked, period__lt=period).order_by("-period").first()
+        )
+        if previous is not None and percent_complete < previous.percent_complete:
+            raise ServiceError(
+                f"累计完成比例不能低于上期（{previous.period}：{previous.percent_complete}%）",
+                field="percent_complete",
+            )
+        if previous is not None and spent_yuan < previous.spent_yuan:
+            raise ServiceError(f"累计完成投资不能低于上期（{previous.period}）", field="spent_yuan")
+        try:
+            with transaction.atomic():
+                report = ProgressReport.objects.create(
+                    project=locked,
+                    period=period,
+                    percent_complete=percent_complete,
+                    spent_yuan=spent_yuan,
+                    issues=issues,
+                    reported_on=today,
+                    reported_by=actor,
+                    reported_at=clock.now(),
+                )
+        except IntegrityError:
+            raise ConflictError(f"{period} 的月度进度已报送", field="period") from None
+        audit_record(
+            actor=actor,
+            action="progress.report",
+            target=locked,
+            after={"period": period, "percent_complete": percent_complete, "spent_yuan": spent_yuan},
+        )
+    return report

@@ -7,14 +7,26 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from govit.accounts.selectors import user_scope
+from govit.core import clock
 from govit.core.errors import PermissionDeniedError, ServiceError
 from govit.core.views import form_errors_text
 from govit.delivery import selectors, services
-from govit.delivery.forms import ChangeDecisionForm, ChangeForm, ContractForm, PaymentForm, ProcurementForm
-from govit.delivery.models import ChangeRequest, Contract, Procurement
+from govit.delivery.forms import (
+    AcknowledgeForm,
+    ChangeDecisionForm,
+    ChangeForm,
+    ContractForm,
+    FilingForm,
+    PaymentForm,
+    ProcurementForm,
+    ProgressForm,
+)
+from govit.delivery.models import ChangeRequest, Contract, Filing, Procurement, ProgressReport
+from govit.projects.choices import Status
 from govit.projects.models import Project
 from govit.projects.permissions import is_competent_reviewer, is_unit_member
-from govit.projects.selectors import project_get_for_user
+from govit.projects.selectors import project_get_for_user, project_list_for_user
 
 
 def _reasons(request: HttpRequest) -> dict[str, str]:
@@ -103,6 +115,40 @@ def _change_decide(request: HttpRequest, project: Project, form: ChangeDecisionF
     messages.success(request, "已办理变更")
 
 
+def _filing(request: HttpRequest, project: Project, form: FilingForm) -> None:
+    data = form.cleaned_data
+    filing = services.filing_record(
+        actor=request.user,
+        project=project,
+        rule_id=data["rule_id"],
+        filed_on=data["filed_on"],
+        content=data["content"],
+    )
+    late = filing.due_on is not None and filing.filed_on > filing.due_on
+    messages.success(request, f"已备案：{filing.title}" + ("（逾期）" if late else ""))
+
+
+def _acknowledge(request: HttpRequest, project: Project, form: AcknowledgeForm) -> None:
+    filing = Filing.objects.filter(pk=form.cleaned_data["filing"], project=project).first()
+    if filing is None:
+        raise ServiceError("备案不存在", field="filing")
+    services.filing_acknowledge(actor=request.user, filing=filing)
+    messages.success(request, f"已确认备案：{filing.title}")
+
+
+def _progress(request: HttpRequest, project: Project, form: ProgressForm) -> None:
+    data = form.cleaned_data
+    report = services.progress_report_submit(
+        actor=request.user,
+        project=project,
+        period=data["period"],
+        percent_complete=data["percent_complete"],
+        spent_yuan=data["spent"],
+        issues=data["issues"],
+    )
+    messages.success(request, f"已报送 {report.period} 月度进度")
+
+
 @login_required
 def delivery_page(request: HttpRequest, project_id: int) -> HttpResponse:
     """采购、合同与支付 — what the unit records after 立项, checked against the pack."""
@@ -114,6 +160,9 @@ def delivery_page(request: HttpRequest, project_id: int) -> HttpResponse:
     payment_form = PaymentForm(request.POST if action == "payment" else None)
     change_form = ChangeForm(request.POST if action == "change" else None)
     decision_form = ChangeDecisionForm(request.POST if action == "change_decide" else None)
+    filing_form = FilingForm(request.POST if action == "filing" else None)
+    ack_form = AcknowledgeForm(request.POST if action == "acknowledge" else None)
+    progress_form = ProgressForm(request.POST if action == "progress" else None)
     pending_soft: list[dict[str, Any]] = []
     forms: dict[str, Any] = {
         "procurement": procurement_form,
@@ -121,6 +170,9 @@ def delivery_page(request: HttpRequest, project_id: int) -> HttpResponse:
         "payment": payment_form,
         "change": change_form,
         "change_decide": decision_form,
+        "filing": filing_form,
+        "acknowledge": ack_form,
+        "progress": progress_form,
     }
     handlers: dict[str, Any] = {
         "procurement": _procurement,
@@ -128,6 +180,9 @@ def delivery_page(request: HttpRequest, project_id: int) -> HttpResponse:
         "payment": _payment,
         "change": _change,
         "change_decide": _change_decide,
+        "filing": _filing,
+        "acknowledge": _acknowledge,
+        "progress": _progress,
     }
     if action in forms:
         form = forms[action]
@@ -166,6 +221,11 @@ def delivery_page(request: HttpRequest, project_id: int) -> HttpResponse:
             "changes": list(project.change_requests.select_related("submitted_by", "decided_by")),
             "change_form": change_form,
             "can_decide_changes": is_competent_reviewer(request.user, project),
+            "filings_due": selectors.filings_due(project),
+            "filings": list(project.filings.select_related("filed_by", "acknowledged_by")),
+            "monthly_rule": selectors.monthly_report_rule(project),
+            "reports": list(project.progress_reports.order_by("-period")),
+            "this_month": clock.today().strftime("%Y-%m"),
         },
     )
 
@@ -184,3 +244,35 @@ def _pending_soft(project: Project, form: ContractForm) -> list[dict[str, Any]]:
         clauses=form.clauses(),
     )
     return selectors.contract_check(project, selectors.contract_facts(draft)).soft
+
+
+@login_required
+def progress_overview(request: HttpRequest) -> HttpResponse:
+    """月报报送情况 — for the bureau: which projects under construction have not reported for a month."""
+    today = clock.today()
+    period = request.GET.get("period") or today.strftime("%Y-%m")
+    if not services.PERIOD.match(period):
+        messages.error(request, "报告月份格式应为 YYYY-MM")
+        period = today.strftime("%Y-%m")
+    scope = user_scope(request.user)
+    if not scope.reviewer_jurisdiction_ids and not scope.overseen_jurisdiction_ids:
+        raise PermissionDeniedError("只有主管部门、上级主管部门的人员可以查看月报报送情况")
+    projects = list(
+        project_list_for_user(request.user)
+        .filter(status=Status.IN_CONSTRUCTION)
+        .select_related("lead_unit", "jurisdiction")
+        .order_by("jurisdiction__code", "lead_unit__name", "name")[:2000]
+    )
+    wanted = [p for p in projects if selectors.monthly_report_rule(p) is not None]
+    missing = selectors.reports_missing(wanted, period, today)
+    reported = {r.project_id: r for r in ProgressReport.objects.filter(project__in=wanted, period=period)}
+    return render(
+        request,
+        "delivery/progress_overview.html",
+        {
+            "period": period,
+            "projects": wanted,
+            "missing": {p.pk for p, _rule in missing},
+            "reported": reported,
+        },
+    )

@@ -376,3 +376,110 @@ def test_only_the_bureau_decides_a_change(demo):
     assert response.status_code == 403
     assert AuditEvent.objects.filter(action="change.decide_denied").exists()
     assert project.change_requests.get().status == "submitted"
+
+
+# ------------------------------------------------------------------ the whole way after 立项, per pack
+
+# Hand-computed from the 2026 calendar: 10-01…10-07 National Day (and 09-25 中秋) off, Saturday 10-10 worked.
+FILINGS = {
+    "shucheng": {},
+    "shizuishan": {"DL-10": "2026-10-28"},  # 完成招标后一个月内备案 (09-28 + 1 month, a Wednesday)
+    "zhanggong": {},
+    "jinxiang": {"DL-30": "2026-10-16"},  # 10 working days after 09-28: 09-29, 09-30, 10-08, 10-09, 10-10 …
+    "shangcheng": {"DL-44-contract": "2026-10-10"},  # 5 working days: 09-29, 09-30, 10-08, 10-09, 10-10 (Sat)
+}
+
+
+@pytest.mark.parametrize("pack", list(UNITS))
+def test_after_approval_through_the_pages(demo, pack):
+    """Procurement, contract, the filings the pack asks for (due dates hand-computed), two monthly progress
+    reports where the pack wants them (上城 DL-46), one change, one payment."""
+    project = approved_project(pack)
+    prefix = UNITS[pack][0]
+    clerk = client_for(f"{prefix}_clerk")
+    post(clerk, project, {**PROCUREMENT, "award_notice_on": "2026-09-28"})
+    assert "已登记合同" in post(clerk, project, contract(signed_on="2026-09-28"))
+    page = post(clerk, project, {})
+    for rule_id, due in FILINGS[pack].items():
+        assert f'value="{rule_id}"' in page and due in page
+        page = post(
+            clerk,
+            project,
+            {"action": "filing", "rule_id": rule_id, "filed_on": due, "content": "合同文本及附件已报送"},
+        )
+        assert "已备案" in page and "（逾期）" not in page
+        deadline = next(d for d in project_policy(project)["deadlines"] if d["id"] == rule_id)
+        assert (deadline["due"], deadline["status"]) == (due, "met")
+    assert 'name="action" value="filing"' not in post(clerk, project, {})  # nothing left to file
+    if pack == "shangcheng":
+        for period, percent, spent in (("2026-09", "30", "80"), ("2026-10", "60", "150")):
+            page = post(
+                clerk,
+                project,
+                {"action": "progress", "period": period, "percent_complete": percent, "spent": spent},
+            )
+            assert f"已报送 {period} 月度进度" in page
+        lower = {"action": "progress", "period": "2026-11", "percent_complete": "50", "spent": "150"}
+        assert "累计完成比例不能低于上期（2026-10：60%）" in post(clerk, project, lower)
+        future = {"action": "progress", "period": "2026-12", "percent_complete": "70", "spent": "150"}
+        assert "不能报送以后月份的进度" in post(clerk, project, future)
+    else:
+        assert 'value="progress"' not in page  # no monthly report in these packs
+    assert "已提交变更申请" in post(clerk, project, change("270"))
+    registered = Contract.objects.get(project=project)
+    page = post(
+        clerk,
+        project,
+        {
+            "action": "payment",
+            "contract": registered.pk,
+            "paid_on": "2026-11-02",
+            "amount": "75",
+            "milestone": "首付",
+        },
+    )
+    assert "已登记支付" in page
+    if FILINGS[pack]:
+        reviewer = client_for(f"{prefix}_reviewer")
+        filing = project.filings.get()
+        assert "已确认备案" in post(reviewer, project, {"action": "acknowledge", "filing": filing.pk})
+
+
+def test_a_late_filing_is_marked_late(demo):
+    project = approved_project("shangcheng")
+    clerk = client_for("shc_clerk")
+    post(clerk, project, {**PROCUREMENT, "award_notice_on": "2026-09-28"})
+    post(clerk, project, contract(signed_on="2026-09-28"))
+    page = post(
+        clerk,
+        project,
+        {"action": "filing", "rule_id": "DL-44-contract", "filed_on": "2026-10-12", "content": "补报"},
+    )
+    assert "已备案：合同文件生成后5个工作日内备案（逾期）" in page
+    assert (
+        next(d for d in project_policy(project)["deadlines"] if d["id"] == "DL-44-contract")["status"]
+        == "late"
+    )
+    assert "该项目当前没有这项须备案的事项" in post(
+        clerk,
+        project,
+        {"action": "filing", "rule_id": "DL-44-contract", "filed_on": "2026-10-12", "content": "再报"},
+    )
+
+
+def test_the_bureau_sees_who_has_not_reported(demo):
+    reported = approved_project("shangcheng")
+    silent = approved_project("shangcheng")
+    Project.objects.filter(pk=silent.pk).update(name="上城区教育局校园安全平台")
+    clerk = client_for("shc_clerk")
+    for project in (reported, silent):
+        post(clerk, project, {**PROCUREMENT, "award_notice_on": "2026-09-28"})
+        post(clerk, project, contract(signed_on="2026-09-28"))
+    post(
+        clerk, reported, {"action": "progress", "period": "2026-11", "percent_complete": "40", "spent": "100"}
+    )
+    page = client_for("shc_reviewer").get("/delivery/progress/?period=2026-11").content.decode()
+    rows = {row.split("</a>")[0].rsplit(">", 1)[-1]: row for row in page.split("<tr")[1:] if "</a>" in row}
+    assert "✓" in rows[reported.name] and "40%" in rows[reported.name]
+    assert "✗ 未报送（已过报送日）" in rows["上城区教育局校园安全平台"]
+    assert client_for("shc_clerk").get("/delivery/progress/").status_code == 403

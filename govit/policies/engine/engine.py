@@ -203,7 +203,9 @@ def _deadline(
     p = rule.period
     k = p.kind
     dates = facts.dates
-    closing: dt.date | None = getattr(dates, rule.closing_event) if rule.closing_event else None
+    closing: dt.date | None = (
+        getattr(dates, rule.closing_event) if rule.closing_event else facts.fulfilled.get(rule.id)
+    )
     trigger = rule.trigger
     trigger_date: dt.date | None = None
     if trigger == "annual":

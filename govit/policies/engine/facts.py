@@ -337,6 +337,9 @@ class Facts(_Model):
     review: Review = Field(default_factory=Review)
     dates: Dates = Field(default_factory=Dates)
     issuer_due_dates: dict[str, dt.date] = Field(default_factory=dict)  # rule id -> due set by issuer
+    # rule id -> date the obligation was discharged by a record of its own (备案, 报送 …), for deadlines
+    # the pack gives no closing event
+    fulfilled: dict[str, dt.date] = Field(default_factory=dict)
     overrides: dict[str, Override] = Field(default_factory=dict)  # rule id -> override of a soft rule
 
     @computed_field  # type: ignore[prop-decorator]
@@ -390,7 +393,7 @@ NESTED_GROUPS: dict[str, type[BaseModel]] = {
     "dates": Dates,
 }
 # Top-level fields not exposed to CEL (free text / maps handled in Python).
-NOT_IN_CEL = frozenset({"name", "summary", "issuer_due_dates", "overrides"})
+NOT_IN_CEL = frozenset({"name", "summary", "issuer_due_dates", "overrides", "fulfilled"})
 
 
 def model_field_names(model: type[BaseModel]) -> list[str]:
