@@ -56,3 +56,16 @@ class ChangeStatus(models.TextChoices):
     APPROVED = "approved", "已同意（已备案）"
     REJECTED = "rejected", "不同意"
     REDECLARE = "redeclare", "须重新申报立项"
+
+
+class TerminationStatus(models.TextChoices):
+    REQUESTED = "requested", "待主管部门办理"
+    AGREED = "agreed", "已同意撤销（终止）"
+    REJECTED = "rejected", "不同意"
+
+
+class IncidentKind(models.TextChoices):
+    DELAY = "delay", "工期严重滞后"
+    SECURITY = "security", "网络安全事件"
+    OVERRUN = "overrun", "投资严重超支"
+    OTHER = "other", "其他重大问题"

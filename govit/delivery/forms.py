@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from govit.core.forms import AmountField, reject_markup
-from govit.delivery.choices import ChangeKind, ContractKind, ProcurementMethod, ProcurementRoute
+from govit.delivery.choices import ChangeKind, ContractKind, IncidentKind, ProcurementMethod, ProcurementRoute
 
 _DATE = {"invalid": "日期格式应为 YYYY-MM-DD"}
 
@@ -130,4 +130,34 @@ class ProgressForm(forms.Form):
     spent = AmountField(label="累计完成投资（万元）")
     issues = forms.CharField(
         label="存在问题及下步计划", max_length=2000, required=False, validators=[reject_markup]
+    )
+
+
+class TerminationRequestForm(forms.Form):
+    explanation = forms.CharField(
+        label="原因、建设进度及资金支付情况说明", max_length=4000, validators=[reject_markup]
+    )
+
+
+class TerminationDecisionForm(forms.Form):
+    termination = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        label="办理结果", choices=[("agree", "同意撤销（终止）"), ("reject", "不同意")]
+    )
+    note = forms.CharField(label="办理意见", max_length=2000, validators=[reject_markup])
+
+
+class ClockConfirmForm(forms.Form):
+    rule_id = forms.CharField(widget=forms.HiddenInput, max_length=80)
+    note = forms.CharField(label="办理意见", max_length=2000, validators=[reject_markup])
+
+
+class IncidentForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="事项类型", choices=IncidentKind.choices, error_messages={"invalid_choice": "请选择事项类型"}
+    )
+    occurred_on = _date("发生日期")
+    description = forms.CharField(label="情况说明", max_length=4000, validators=[reject_markup])
+    measures = forms.CharField(
+        label="已采取的措施", max_length=4000, required=False, validators=[reject_markup]
     )

@@ -3,7 +3,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from govit.delivery.choices import ChangeStatus, ContractKind, ProcurementMethod, ProcurementRoute
+from govit.delivery.choices import (
+    ChangeStatus,
+    ContractKind,
+    IncidentKind,
+    ProcurementMethod,
+    ProcurementRoute,
+    TerminationStatus,
+)
 from govit.projects.models import Project
 
 
@@ -211,3 +218,64 @@ class ProgressReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} {self.period}"
+
+
+class Termination(models.Model):
+    """撤销 / 终止建设 — asked by the unit with the pack's reasons, or proposed by a pack clock (上城 ¶53 6 个月
+    未完成采购, 章贡 半年未开工) and confirmed by the bureau."""
+
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="terminations"
+    )
+    reasons = models.JSONField("情形", default=list, blank=True)
+    explanation = models.TextField("原因、建设进度及资金支付情况说明")
+    rule_id = models.CharField("依据期限规则", max_length=80, blank=True)
+    status = models.CharField(
+        "状态", max_length=16, choices=TerminationStatus.choices, default=TerminationStatus.REQUESTED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="提出人", on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField("提出时间")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="办理人",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    decided_at = models.DateTimeField("办理时间", null=True, blank=True)
+    decision_note = models.TextField("办理意见", blank=True)
+
+    class Meta:
+        verbose_name = "撤销终止"
+        verbose_name_plural = "撤销终止"
+        ordering = ["requested_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.get_status_display()}"
+
+
+class Incident(models.Model):
+    """重大事项报告 (章贡 第二十三条): 工期滞后、安全事件、严重超支 reported to the bureau and finance."""
+
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="incidents"
+    )
+    kind = models.CharField("事项类型", max_length=16, choices=IncidentKind.choices)
+    occurred_on = models.DateField("发生日期")
+    description = models.TextField("情况说明")
+    measures = models.TextField("已采取的措施", blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="报告人", on_delete=models.PROTECT, related_name="+"
+    )
+    reported_at = models.DateTimeField("报告时间")
+
+    class Meta:
+        verbose_name = "重大事项报告"
+        verbose_name_plural = "重大事项报告"
+        ordering = ["-occurred_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.get_kind_display()}"

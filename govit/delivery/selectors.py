@@ -243,3 +243,32 @@ def reports_missing(projects: Any, period: str, day: dt.date) -> list[tuple[Proj
         if day >= dt.date(year, month, min(report_day, 28)):
             out.append((project, rule))
     return out
+
+
+# ------------------------------------------------------------------ 撤销终止
+
+
+_CANCEL_WORDS = re.compile("取消|收回|撤销")
+
+
+def termination_reasons(project: Project) -> list[str]:
+    """The cases the pack lists for 撤销/终止建设 (上城 ¶67), from its checklist forms about termination."""
+    try:
+        pack = load_pack(project.pack_code).pack
+    except PackError:
+        return []
+    for form in pack.forms:
+        if form.kind == "checklist" and ("撤销" in form.name or "终止" in form.name):
+            return [item for item in form.items if not item.startswith("材料")]
+    return []
+
+
+def cancellation_proposals(project: Project, policy: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Overdue deadlines whose consequence, in the pack's words, cancels the approval or recovers the funds
+    (上城 DL-42 6 个月未完成采购取消立项指标, 章贡 DL-22 半年未开工收回资金): for the bureau to confirm."""
+    policy = policy if policy is not None else project_policy(project)
+    return [
+        d
+        for d in policy.get("deadlines", [])
+        if d.get("status") == "overdue" and _CANCEL_WORDS.search(str(d.get("consequence", "")))
+    ]

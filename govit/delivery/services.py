@@ -20,10 +20,21 @@ from govit.delivery.choices import (
     ChangeKind,
     ChangeStatus,
     ContractKind,
+    IncidentKind,
     ProcurementMethod,
     ProcurementRoute,
+    TerminationStatus,
 )
-from govit.delivery.models import ChangeRequest, Contract, Filing, Payment, Procurement, ProgressReport
+from govit.delivery.models import (
+    ChangeRequest,
+    Contract,
+    Filing,
+    Incident,
+    Payment,
+    Procurement,
+    ProgressReport,
+    Termination,
+)
 from govit.delivery.selectors import contract_check, contract_facts, paid_total, project_paid_total
 from govit.experts.choices import VendorRole
 from govit.experts.models import ProjectVendor
@@ -557,3 +568,160 @@ def progress_report_submit(
             after={"period": period, "percent_complete": percent_complete, "spent_yuan": spent_yuan},
         )
     return report
+
+
+# ------------------------------------------------------------------ 撤销终止 and 重大事项
+
+
+def _terminate(locked: Project, actor: Any, reason: str) -> None:
+    project_transition_record(project=locked, to_status=Status.TERMINATED, actor=actor, reason=reason[:500])
+    locked.version += 1
+    locked.save(update_fields=["status", "current_stage", "version", "updated_at"])
+
+
+def termination_request(*, actor: Any, project: Project, reasons: list[str], explanation: str) -> Termination:
+    """项目建设单位申请撤销/终止建设：情形 (from the pack's list where it has one) and the statement of cause,
+    progress and payments."""
+    _allowed(actor, project, "termination.request")
+    listed = selectors.termination_reasons(project)
+    if listed and not reasons:
+        raise ServiceError("请选择撤销/终止建设的情形", field="reasons")
+    unknown = [r for r in reasons if listed and r not in listed]
+    if unknown:
+        raise ServiceError(f"没有这一情形：{unknown[0]}", field="reasons")
+    explanation = _text(explanation, "explanation", "原因、建设进度及资金支付情况说明", 4000)
+    with transaction.atomic():
+        locked = project_lock(project)
+        if Termination.objects.filter(project=locked, status=TerminationStatus.REQUESTED).exists():
+            raise ConflictError("已有一项撤销/终止申请在办理", field="reasons")
+        record = Termination.objects.create(
+            project=locked,
+            reasons=list(reasons),
+            explanation=explanation,
+            requested_by=actor,
+            requested_at=clock.now(),
+        )
+        audit_record(actor=actor, action="termination.request", target=locked, after={"reasons": reasons})
+        notify_after_commit(
+            jurisdiction_id=locked.jurisdiction_id,
+            role="reviewer",
+            text=f"{locked.lead_unit.name}申请撤销/终止建设：{locked.name}",
+            url=f"/projects/{locked.pk}/delivery/#termination",
+        )
+    return record
+
+
+def _bureau_only(actor: Any, project: Project, action: str) -> None:
+    if not is_competent_reviewer(actor, project):
+        audit_record(actor=actor, action=f"{action}_denied", target=project, outcome=Outcome.DENIED)
+        raise PermissionDeniedError("只有主管部门审核人可以办理")
+
+
+def termination_decide(*, actor: Any, termination: Termination, agree: bool, note: str) -> Termination:
+    project = termination.project
+    _bureau_only(actor, project, "termination.decide")
+    note = _text(note, "note", "办理意见", 2000)
+    with transaction.atomic():
+        locked = project_lock(project)
+        termination = Termination.objects.select_for_update().get(pk=termination.pk)
+        if termination.status != TerminationStatus.REQUESTED:
+            raise ConflictError("该申请已办理")
+        termination.status = TerminationStatus.AGREED if agree else TerminationStatus.REJECTED
+        termination.decided_by, termination.decided_at, termination.decision_note = actor, clock.now(), note
+        termination.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        if agree:
+            _terminate(locked, actor, f"同意撤销/终止建设：{note}")
+        audit_record(
+            actor=actor,
+            action="termination.agree" if agree else "termination.reject",
+            target=locked,
+            after={"note": note, "status": locked.status},
+        )
+        notify_after_commit(
+            organisation_id=locked.lead_unit_id,
+            text=f"项目“{locked.name}”撤销/终止申请{'已同意' if agree else '未同意'}：{note}"[:255],
+            url=f"/projects/{locked.pk}/delivery/#termination",
+        )
+    return termination
+
+
+def termination_confirm_clock(*, actor: Any, project: Project, rule_id: str, note: str) -> Termination:
+    """The bureau confirms what a pack clock proposes (立项指标取消 / 资金收回): the project is terminated."""
+    _bureau_only(actor, project, "termination.confirm")
+    note = _text(note, "note", "办理意见", 2000)
+    with transaction.atomic():
+        locked = project_lock(project)
+        if locked.status not in DELIVERING:
+            raise ServiceError(f"项目当前状态为“{locked.get_status_display()}”，不能撤销")
+        proposal = next((d for d in selectors.cancellation_proposals(locked) if d["id"] == rule_id), None)
+        if proposal is None:
+            raise ServiceError("政策包没有提出这项撤销建议，或期限尚未届满", field="rule_id")
+        cite = proposal.get("cite") or {}
+        record = Termination.objects.create(
+            project=locked,
+            explanation=f"{proposal.get('name')}（应于 {proposal.get('due')} 前）逾期：{proposal.get('consequence')}",
+            rule_id=rule_id,
+            status=TerminationStatus.AGREED,
+            requested_by=actor,
+            requested_at=clock.now(),
+            decided_by=actor,
+            decided_at=clock.now(),
+            decision_note=note,
+        )
+        _terminate(locked, actor, f"{proposal.get('consequence')}（{cite.get('article', '')}）：{note}")
+        audit_record(
+            actor=actor,
+            action="termination.confirm",
+            target=locked,
+            after={"rule": rule_id, "due": proposal.get("due"), "note": note},
+        )
+        notify_after_commit(
+            organisation_id=locked.lead_unit_id,
+            text=f"项目“{locked.name}”：{proposal.get('consequence')}"[:255],
+            url=f"/projects/{locked.pk}/",
+        )
+    return record
+
+
+def incident_report(
+    *,
+    actor: Any,
+    project: Project,
+    kind: str,
+    occurred_on: dt.date | None,
+    description: str,
+    measures: str = "",
+) -> Incident:
+    """重大事项报告 — sent at once to the bureau and the co-reviewing finance bureau."""
+    _allowed(actor, project, "incident.report")
+    if kind not in IncidentKind.values:
+        raise ServiceError("请选择事项类型", field="kind")
+    occurred_on = _date_not_future(occurred_on, "occurred_on", "发生日期")
+    description = _text(description, "description", "情况说明", 4000)
+    measures = (measures or "").strip()[:4000]
+    with transaction.atomic():
+        locked = project_lock(project)
+        incident = Incident.objects.create(
+            project=locked,
+            kind=kind,
+            occurred_on=occurred_on,
+            description=description,
+            measures=measures,
+            reported_by=actor,
+            reported_at=clock.now(),
+        )
+        audit_record(
+            actor=actor,
+            action="incident.report",
+            target=locked,
+            after={"kind": kind, "occurred_on": occurred_on.isoformat()},
+        )
+        text = f"{locked.lead_unit.name}报告重大事项（{incident.get_kind_display()}）：{locked.name}"
+        for role in ("reviewer", "co_reviewer"):
+            notify_after_commit(
+                jurisdiction_id=locked.jurisdiction_id,
+                role=role,
+                text=text,
+                url=f"/projects/{locked.pk}/delivery/",
+            )
+    return incident

@@ -12,17 +12,22 @@ from govit.core import clock
 from govit.core.errors import PermissionDeniedError, ServiceError
 from govit.core.views import form_errors_text
 from govit.delivery import selectors, services
+from govit.delivery.choices import IncidentKind
 from govit.delivery.forms import (
     AcknowledgeForm,
     ChangeDecisionForm,
     ChangeForm,
+    ClockConfirmForm,
     ContractForm,
     FilingForm,
+    IncidentForm,
     PaymentForm,
     ProcurementForm,
     ProgressForm,
+    TerminationDecisionForm,
+    TerminationRequestForm,
 )
-from govit.delivery.models import ChangeRequest, Contract, Filing, Procurement, ProgressReport
+from govit.delivery.models import ChangeRequest, Contract, Filing, Procurement, ProgressReport, Termination
 from govit.projects.choices import Status
 from govit.projects.models import Project
 from govit.projects.permissions import is_competent_reviewer, is_unit_member
@@ -149,6 +154,48 @@ def _progress(request: HttpRequest, project: Project, form: ProgressForm) -> Non
     messages.success(request, f"已报送 {report.period} 月度进度")
 
 
+def _termination_request(request: HttpRequest, project: Project, form: TerminationRequestForm) -> None:
+    services.termination_request(
+        actor=request.user,
+        project=project,
+        reasons=[str(r) for r in request.POST.getlist("reasons")],
+        explanation=form.cleaned_data["explanation"],
+    )
+    messages.success(request, "已提出撤销/终止建设申请")
+
+
+def _termination_decide(request: HttpRequest, project: Project, form: TerminationDecisionForm) -> None:
+    data = form.cleaned_data
+    record = Termination.objects.filter(pk=data["termination"], project=project).first()
+    if record is None:
+        raise ServiceError("申请不存在", field="termination")
+    services.termination_decide(
+        actor=request.user, termination=record, agree=data["decision"] == "agree", note=data["note"]
+    )
+    messages.success(request, "已办理撤销/终止申请")
+
+
+def _termination_confirm(request: HttpRequest, project: Project, form: ClockConfirmForm) -> None:
+    data = form.cleaned_data
+    services.termination_confirm_clock(
+        actor=request.user, project=project, rule_id=data["rule_id"], note=data["note"]
+    )
+    messages.success(request, "已确认撤销，项目已终止")
+
+
+def _incident(request: HttpRequest, project: Project, form: IncidentForm) -> None:
+    data = form.cleaned_data
+    services.incident_report(
+        actor=request.user,
+        project=project,
+        kind=data["kind"],
+        occurred_on=data["occurred_on"],
+        description=data["description"],
+        measures=data["measures"],
+    )
+    messages.success(request, "已报告重大事项，主管部门和财政部门已收到通知")
+
+
 @login_required
 def delivery_page(request: HttpRequest, project_id: int) -> HttpResponse:
     """采购、合同与支付 — what the unit records after 立项, checked against the pack."""
@@ -163,6 +210,7 @@ def delivery_page(request: HttpRequest, project_id: int) -> HttpResponse:
     filing_form = FilingForm(request.POST if action == "filing" else None)
     ack_form = AcknowledgeForm(request.POST if action == "acknowledge" else None)
     progress_form = ProgressForm(request.POST if action == "progress" else None)
+    posted = request.POST if request.method == "POST" else None
     pending_soft: list[dict[str, Any]] = []
     forms: dict[str, Any] = {
         "procurement": procurement_form,
@@ -173,6 +221,10 @@ def delivery_page(request: HttpRequest, project_id: int) -> HttpResponse:
         "filing": filing_form,
         "acknowledge": ack_form,
         "progress": progress_form,
+        "termination_request": TerminationRequestForm(posted if action == "termination_request" else None),
+        "termination_decide": TerminationDecisionForm(posted if action == "termination_decide" else None),
+        "termination_confirm": ClockConfirmForm(posted if action == "termination_confirm" else None),
+        "incident": IncidentForm(posted if action == "incident" else None),
     }
     handlers: dict[str, Any] = {
         "procurement": _procurement,
@@ -183,6 +235,10 @@ def delivery_page(request: HttpRequest, project_id: int) -> HttpResponse:
         "filing": _filing,
         "acknowledge": _acknowledge,
         "progress": _progress,
+        "termination_request": _termination_request,
+        "termination_decide": _termination_decide,
+        "termination_confirm": _termination_confirm,
+        "incident": _incident,
     }
     if action in forms:
         form = forms[action]
@@ -226,6 +282,13 @@ def delivery_page(request: HttpRequest, project_id: int) -> HttpResponse:
             "monthly_rule": selectors.monthly_report_rule(project),
             "reports": list(project.progress_reports.order_by("-period")),
             "this_month": clock.today().strftime("%Y-%m"),
+            "termination_reasons": selectors.termination_reasons(project),
+            "proposals": selectors.cancellation_proposals(project)
+            if project.status in services.DELIVERING
+            else [],
+            "terminations": list(project.terminations.select_related("requested_by", "decided_by")),
+            "incidents": list(project.incidents.select_related("reported_by")),
+            "incident_kinds": IncidentKind.choices,
         },
     )
 

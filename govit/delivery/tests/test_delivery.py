@@ -483,3 +483,75 @@ def test_the_bureau_sees_who_has_not_reported(demo):
     assert "✓" in rows[reported.name] and "40%" in rows[reported.name]
     assert "✗ 未报送（已过报送日）" in rows["上城区教育局校园安全平台"]
     assert client_for("shc_clerk").get("/delivery/progress/").status_code == 403
+
+
+# ------------------------------------------------------------------ 撤销 / 终止 and 重大事项
+
+
+def test_a_pack_clock_proposes_cancellation_and_the_bureau_confirms(demo):
+    """上城 DL-42 (¶53): 立项发文后 6 个月内未完成采购的，取消相应立项指标."""
+    # 6 months from 05-01 end on 11-01, a Sunday → the next working day 11-02 (民法典 第二百零三条)
+    late = approved_project("shangcheng", approved_on=dt.date(2026, 5, 1))
+    recent = approved_project("shangcheng", approved_on=dt.date(2026, 9, 1))
+    reviewer = client_for("shc_reviewer")
+    page = reviewer.get(f"/projects/{late.pk}/delivery/").content.decode()
+    assert "立项发文后6个月内完成采购（应于 2026-11-02 前）已逾期" in page and "取消相应立项指标" in page
+    assert "政策包提示" not in reviewer.get(f"/projects/{recent.pk}/delivery/").content.decode()
+    assert "政策包没有提出这项撤销建议" in post(
+        reviewer, recent, {"action": "termination_confirm", "rule_id": "DL-42", "note": "核实后取消"}
+    )
+    page = post(
+        reviewer,
+        late,
+        {"action": "termination_confirm", "rule_id": "DL-42", "note": "经核实未完成采购，取消立项指标"},
+    )
+    assert "已确认撤销，项目已终止" in page
+    late.refresh_from_db()
+    assert late.status == Status.TERMINATED
+    assert late.transitions.last().reason.startswith("未完成采购的")
+    assert AuditEvent.objects.get(action="termination.confirm").after["rule"] == "DL-42"
+    assert client_for("shc_clerk").post(f"/projects/{late.pk}/delivery/", PROCUREMENT).status_code == 403
+
+
+def test_the_unit_asks_to_terminate_with_the_packs_cases(demo):
+    project = approved_project("shangcheng")
+    clerk = client_for("shc_clerk")
+    explanation = {
+        "action": "termination_request",
+        "explanation": "职能划转，系统由市级平台替代，已支付首付款 30 万元。",
+    }
+    assert "请选择撤销/终止建设的情形" in post(clerk, project, explanation)
+    case = "5 因职能划转、政策变动及其他原因，造成系统停用或需转移"  # ¶67
+    assert "已提出撤销/终止建设申请" in post(clerk, project, {**explanation, "reasons": [case]})
+    record = project.terminations.get()
+    reviewer = client_for("shc_reviewer")
+    page = post(
+        reviewer,
+        project,
+        {"action": "termination_decide", "termination": record.pk, "decision": "agree", "note": "同意终止"},
+    )
+    assert "已办理撤销/终止申请" in page
+    project.refresh_from_db()
+    assert project.status == Status.TERMINATED and project.terminations.get().reasons == [case]
+
+
+def test_an_incident_reaches_the_bureau_and_finance(demo, django_capture_on_commit_callbacks):
+    """章贡 第二十三条: 工期滞后、安全事件、严重超支 报区政务服务和数据管理局和区财政局."""
+    from govit.accounts.models import Notification
+
+    project = approved_project("zhanggong")
+    clerk = client_for("zg_clerk")
+    future = {
+        "action": "incident",
+        "kind": "security",
+        "occurred_on": "2099-01-01",
+        "description": "勒索病毒",
+    }
+    assert "发生日期不能晚于今天" in post(clerk, project, future)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = post(clerk, project, {**future, "occurred_on": "2026-11-20", "measures": "已断网隔离"})
+    assert "已报告重大事项" in page
+    for username in ("zg_reviewer", "zg_finance"):
+        assert Notification.objects.filter(
+            recipient__username=username, text__contains="报告重大事项（网络安全事件）"
+        ).exists()
