@@ -92,6 +92,7 @@ class Payment(models.Model):
     paid_on = models.DateField("支付日期")
     amount_yuan = models.PositiveBigIntegerField("支付金额（元）")
     milestone = models.CharField("支付节点", max_length=100)
+    report = models.JSONField("资金支付报备单", default=dict, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
     )

@@ -258,9 +258,18 @@ def termination_reasons(project: Project) -> list[str]:
     except PackError:
         return []
     for form in pack.forms:
-        if form.kind == "checklist" and ("撤销" in form.name or "终止" in form.name):
+        if form.purpose == "termination":
             return [item for item in form.items if not item.startswith("材料")]
     return []
+
+
+def payment_report_form(project: Project) -> Any | None:
+    """The form the pack wants filled before each payment (上城 ¶58 资金支付报备单), if any."""
+    try:
+        pack = load_pack(project.pack_code).pack
+    except PackError:
+        return None
+    return next((form for form in pack.forms if form.purpose == "payment_report"), None)
 
 
 def cancellation_proposals(project: Project, policy: dict[str, Any] | None = None) -> list[dict[str, Any]]:

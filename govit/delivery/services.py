@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -40,6 +41,7 @@ from govit.experts.choices import VendorRole
 from govit.experts.models import ProjectVendor
 from govit.projects.choices import Status
 from govit.projects.models import Project
+from govit.projects.packforms import form_check
 from govit.projects.permissions import is_competent_reviewer, is_unit_member
 from govit.projects.services import project_lock, project_transition_record
 
@@ -289,16 +291,45 @@ def _checked_reasons(project: Project, contract: Contract, reasons: dict[str, st
     return kept
 
 
+def _payment_report(project: Project, amount_yuan: int, raw: dict[str, Any] | None) -> dict[str, Any]:
+    """The pack's 资金支付报备单 (上城 ¶58), when it has one: filled, its amount equal to the payment, every
+    required confirmation given."""
+    form = selectors.payment_report_form(project)
+    if form is None:
+        return {}
+    label = f"《{form.name}》"
+    if not raw:
+        raise ServiceError(f"支付前须填报{label}（{form.cite.article}）", field="report")
+    clean, errors = form_check(project, form, raw)
+    if errors:
+        key, message = next(iter(errors.items()))
+        raise ServiceError(f"{label}：{message}", field=f"report_{key}")
+    for spec in form.fields:
+        if spec.type == "bool" and spec.required and not clean.get(spec.key):
+            raise ServiceError(f"{label}：须确认“{spec.label}”", field=f"report_{spec.key}")
+        if spec.type == "money_yuan" and spec.key in clean and Decimal(str(clean[spec.key])) != amount_yuan:
+            raise ServiceError(f"{label}：“{spec.label}”应与本次支付金额一致", field=f"report_{spec.key}")
+    return clean
+
+
 def payment_record(
-    *, actor: Any, contract: Contract, paid_on: dt.date | None, amount_yuan: int | None, milestone: str
+    *,
+    actor: Any,
+    contract: Contract,
+    paid_on: dt.date | None,
+    amount_yuan: int | None,
+    milestone: str,
+    report: dict[str, Any] | None = None,
 ) -> Payment:
-    """资金支付 — never more than the contract leaves, nor more than the approved budget in all."""
+    """资金支付 — never more than the contract leaves, nor more than the approved budget in all; with the
+    pack's payment report where it asks for one."""
     project = contract.project
     _allowed(actor, project, "payment.record")
     paid_on = _date_not_future(paid_on, "paid_on", "支付日期")
     if amount_yuan is None or amount_yuan <= 0:
         raise ServiceError("请填写支付金额（大于 0）", field="amount_yuan")
     milestone = _text(milestone, "milestone", "支付节点")
+    clean_report = _payment_report(project, amount_yuan, report)
     with transaction.atomic():
         locked = project_lock(project)
         contract = Contract.objects.select_for_update().get(pk=contract.pk)
@@ -316,6 +347,7 @@ def payment_record(
             paid_on=paid_on,
             amount_yuan=amount_yuan,
             milestone=milestone,
+            report=clean_report,
             recorded_by=actor,
             recorded_at=clock.now(),
         )

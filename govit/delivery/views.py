@@ -30,6 +30,7 @@ from govit.delivery.forms import (
 from govit.delivery.models import ChangeRequest, Contract, Filing, Procurement, ProgressReport, Termination
 from govit.projects.choices import Status
 from govit.projects.models import Project
+from govit.projects.packforms import bind
 from govit.projects.permissions import is_competent_reviewer, is_unit_member
 from govit.projects.selectors import project_get_for_user, project_list_for_user
 
@@ -84,12 +85,19 @@ def _payment(request: HttpRequest, project: Project, form: PaymentForm) -> None:
     contract = Contract.objects.filter(pk=data["contract"], project=project).first()
     if contract is None:
         raise ServiceError("合同不存在", field="contract")
+    report_form = selectors.payment_report_form(project)
+    report = (
+        {spec.key: request.POST.get(f"report_{spec.key}", "") for spec in report_form.fields}
+        if report_form is not None
+        else None
+    )
     services.payment_record(
         actor=request.user,
         contract=contract,
         paid_on=data["paid_on"],
         amount_yuan=data["amount"],
         milestone=data["milestone"],
+        report=report,
     )
     messages.success(request, f"已登记支付：{contract.number}")
 
@@ -283,6 +291,7 @@ def delivery_page(request: HttpRequest, project_id: int) -> HttpResponse:
             "reports": list(project.progress_reports.order_by("-period")),
             "this_month": clock.today().strftime("%Y-%m"),
             "termination_reasons": selectors.termination_reasons(project),
+            "payment_report": _report_fields(project),
             "proposals": selectors.cancellation_proposals(project)
             if project.status in services.DELIVERING
             else [],
@@ -339,3 +348,12 @@ def progress_overview(request: HttpRequest) -> HttpResponse:
             "reported": reported,
         },
     )
+
+
+def _report_fields(project: Project) -> dict[str, Any] | None:
+    """The pack's payment report as the payment form shows it: its name and the fields the unit fills."""
+    form = selectors.payment_report_form(project)
+    if form is None:
+        return None
+    bound = bind(project, form, {})
+    return {"form": form, "fields": [f for f in bound.fields if not f.from_project and f.spec.type != "file"]}

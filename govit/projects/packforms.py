@@ -232,8 +232,12 @@ def form_check(project: Project, form: Form, raw: dict[str, Any]) -> tuple[dict[
     clean: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for spec in form.fields:
-        if spec.computed or (spec.fact and _project_value(project, spec.fact) is not None):
-            continue
+        if (
+            spec.computed
+            or spec.type == "file"
+            or (spec.fact and _project_value(project, spec.fact) is not None)
+        ):
+            continue  # files are materials (documents app); facts the project holds are not retyped
         given = raw.get(spec.key)
         if spec.type == "org_ref" and not str(given or "").strip():
             given = project.lead_unit.name  # a unit field left empty is the declaring unit itself

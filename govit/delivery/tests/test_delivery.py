@@ -130,6 +130,23 @@ def contract(**overrides: Any) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v is not None}
 
 
+def payment(
+    contract_pk: int, amount_wan: str, milestone: str, *, batch: int = 1, **report: str
+) -> dict[str, Any]:
+    """A payment as posted, with the 资金支付报备单 the 上城 pack asks for (¶58; ignored elsewhere)."""
+    return {
+        "action": "payment",
+        "contract": contract_pk,
+        "paid_on": "2026-11-02",
+        "amount": amount_wan,
+        "milestone": milestone,
+        "report_payment_batch": str(batch),
+        "report_amount": str(int(Decimal(amount_wan) * 10_000)),
+        "report_condition_met": "on",
+        **report,
+    }
+
+
 @pytest.mark.parametrize("pack", list(UNITS))
 def test_procurement_contract_and_payments_through_the_page(demo, pack):
     project = approved_project(pack)
@@ -141,19 +158,11 @@ def test_procurement_contract_and_payments_through_the_page(demo, pack):
     project.refresh_from_db()
     assert project.status == Status.IN_CONSTRUCTION
     registered = Contract.objects.get(project=project)
-    for milestone, amount in (("合同签订后首付 30%", "75"), ("初验合格后付至 60%", "75")):
-        page = post(
-            clerk,
-            project,
-            {
-                "action": "payment",
-                "contract": registered.pk,
-                "paid_on": "2026-11-02",
-                "amount": amount,
-                "milestone": milestone,
-            },
-        )
-        assert "已登记支付" in page
+    for batch, (milestone, amount) in enumerate(
+        (("合同签订后首付 30%", "75"), ("初验合格后付至 60%", "75")), 1
+    ):
+        page = post(clerk, project, payment(registered.pk, amount, milestone, batch=batch))
+        assert "已登记支付" in page, page
     assert sum(p.amount_yuan for p in Payment.objects.filter(contract=registered)) == 1_500_000
     assert "已付 150.00 万元，未付 100.00 万元" in page
     actions = list(
@@ -427,17 +436,7 @@ def test_after_approval_through_the_pages(demo, pack):
         assert 'value="progress"' not in page  # no monthly report in these packs
     assert "已提交变更申请" in post(clerk, project, change("270"))
     registered = Contract.objects.get(project=project)
-    page = post(
-        clerk,
-        project,
-        {
-            "action": "payment",
-            "contract": registered.pk,
-            "paid_on": "2026-11-02",
-            "amount": "75",
-            "milestone": "首付",
-        },
-    )
+    page = post(clerk, project, payment(registered.pk, "75", "首付"))
     assert "已登记支付" in page
     if FILINGS[pack]:
         reviewer = client_for(f"{prefix}_reviewer")
@@ -555,3 +554,25 @@ def test_an_incident_reaches_the_bureau_and_finance(demo, django_capture_on_comm
         assert Notification.objects.filter(
             recipient__username=username, text__contains="报告重大事项（网络安全事件）"
         ).exists()
+
+
+@pytest.mark.parametrize(
+    ("report", "message"),
+    [
+        ({"report_condition_met": ""}, "须确认“合同约定支付条件已满足”"),
+        ({"report_amount": "750001"}, "“本次支付金额（元）”应与本次支付金额一致"),
+        ({"report_payment_batch": ""}, "请填写“支付批次”"),
+    ],
+)
+def test_shangcheng_pays_only_with_the_payment_report(demo, report, message):
+    """上城 ¶58: 在符合资金支付条件时需提前填报《电子政务项目资金支付报备单》."""
+    project = approved_project("shangcheng")
+    clerk = client_for("shc_clerk")
+    post(clerk, project, PROCUREMENT)
+    post(clerk, project, contract())
+    registered = Contract.objects.get(project=project)
+    page = post(clerk, project, payment(registered.pk, "75", "首付", **report))
+    assert "《电子政务项目资金支付报备单》" in page and message in page
+    assert not Payment.objects.exists()
+    assert "已登记支付" in post(clerk, project, payment(registered.pk, "75", "首付"))
+    assert Payment.objects.get().report == {"payment_batch": 1, "amount": "750000", "condition_met": True}

@@ -401,6 +401,11 @@ class Form(_Rule):
     name: str
     kind: Literal["form", "table", "checklist"] = "form"
     stage: str | None = None
+    purpose: Literal["payment_report", "termination"] | None = Field(
+        default=None,
+        description="what the system uses the form for beyond its stage: filled before each payment "
+        "(资金支付报备单), or the cases a termination may cite",
+    )
     fields: list[FormField] = Field(default_factory=list)
     items: list[str] = Field(default_factory=list, description="checklist items (kind=checklist)")
     notes: list[str] = Field(default_factory=list)
