@@ -6,6 +6,7 @@ from django import forms
 
 from govit.core.forms import AmountField, reject_markup
 from govit.delivery.choices import ChangeKind, ContractKind, IncidentKind, ProcurementMethod, ProcurementRoute
+from govit.projects.choices import FundingSource
 
 _DATE = {"invalid": "日期格式应为 YYYY-MM-DD"}
 
@@ -161,3 +162,20 @@ class IncidentForm(forms.Form):
     measures = forms.CharField(
         label="已采取的措施", max_length=4000, required=False, validators=[reject_markup]
     )
+
+
+class BudgetForm(forms.Form):
+    year = forms.IntegerField(label="预算年度", error_messages={"invalid": "预算年度应为四位数字年份"})
+    document_number = forms.CharField(label="预算批复文号", max_length=80, validators=[reject_markup])
+    approved_on = _date("批复日期")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for code, label in FundingSource.choices:
+            self.fields[f"fund_{code}"] = AmountField(label=f"{label}（万元）")
+
+    def funding(self) -> dict[str, int]:
+        return {code: int(self.cleaned_data.get(f"fund_{code}") or 0) for code in FundingSource.values}
+
+    def funding_fields(self) -> list[forms.BoundField]:
+        return [self[f"fund_{code}"] for code in FundingSource.values]

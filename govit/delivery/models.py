@@ -280,3 +280,33 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} {self.get_kind_display()}"
+
+
+class BudgetArrangement(models.Model):
+    """预算安排 — money for the project in one budget year, by funding source, for a project in the library
+    (金乡 第二十二条: 从项目库选择项目编报预算)."""
+
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="budgets"
+    )
+    year = models.PositiveSmallIntegerField("预算年度")
+    amount_yuan = models.PositiveBigIntegerField("安排金额（元）")
+    funding = models.JSONField("资金来源（元）", default=dict)
+    document_number = models.CharField("预算批复文号", max_length=80)
+    approved_on = models.DateField("批复日期")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField("登记时间")
+
+    class Meta:
+        verbose_name = "预算安排"
+        verbose_name_plural = "预算安排"
+        ordering = ["year", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "year"], name="uniq_budget_per_year"),
+            models.CheckConstraint(condition=models.Q(amount_yuan__gt=0), name="budget_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.year}"

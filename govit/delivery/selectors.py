@@ -12,7 +12,15 @@ from typing import Any
 from django.db.models import Sum
 
 from govit.delivery.choices import CLAUSES, ChangeStatus, ContractKind
-from govit.delivery.models import ChangeRequest, Contract, Filing, Payment, Procurement, ProgressReport
+from govit.delivery.models import (
+    BudgetArrangement,
+    ChangeRequest,
+    Contract,
+    Filing,
+    Payment,
+    Procurement,
+    ProgressReport,
+)
 from govit.policies.engine import PackError, load_pack
 from govit.projects.choices import COST_HEADS
 from govit.projects.facts import FUNDING_FACTS
@@ -56,6 +64,9 @@ def delivery_facts(project: Project) -> dict[str, Any]:
         facts.update(contract_facts(contract))
     for rule_id, filed_on in Filing.objects.filter(project=project).values_list("rule_id", "filed_on"):
         facts[f"fulfilled.{rule_id}"] = filed_on
+    first_budget = BudgetArrangement.objects.filter(project=project).order_by("approved_on").first()
+    if first_budget is not None:
+        facts["dates.budget_approved"] = first_budget.approved_on
     return facts
 
 
@@ -281,3 +292,41 @@ def cancellation_proposals(project: Project, policy: dict[str, Any] | None = Non
         for d in policy.get("deadlines", [])
         if d.get("status") == "overdue" and _CANCEL_WORDS.search(str(d.get("consequence", "")))
     ]
+
+
+# ------------------------------------------------------------------ 项目库 and 预算
+
+LIBRARY_TRIGGERS = frozenset({"approved", "review_completed"})
+
+
+def library_validity(project: Project, policy: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The pack's clocks on a project's place in the library: validity periods and maximum durations that
+    run from the review or the approval (章贡 DL-20/DL-21 两年, 上城 DL-41 两年 / DL-42 6 个月)."""
+    policy = policy if policy is not None else project_policy(project)
+    return [
+        d
+        for d in policy.get("deadlines", [])
+        if d.get("trigger") in LIBRARY_TRIGGERS
+        and (d.get("period") or {}).get("kind") in {"validity", "max_duration"}
+        and d.get("status") not in {"no_trigger", "not_applicable"}
+    ]
+
+
+def library_standing(project: Project, policy: dict[str, Any] | None = None) -> tuple[bool, str]:
+    """(in the library, why not): approved and still being delivered, no library clock run out."""
+    if getattr(project, "approval", None) is None:
+        return False, "项目未立项，未纳入项目库"
+    if project.status not in {"approved", "in_construction"}:
+        return False, f"项目当前状态为“{project.get_status_display()}”，已不在项目库中"
+    for clock_item in library_validity(project, policy):
+        if clock_item.get("status") in {"expired", "overdue"}:
+            article = (clock_item.get("cite") or {}).get("article", "")
+            return (
+                False,
+                f"{clock_item.get('name')}已于 {clock_item.get('due')} 届满（{article}）：{clock_item.get('consequence', '')}",
+            )
+    return True, ""
+
+
+def budgets_total(project: Project) -> int:
+    return int(project.budgets.aggregate(total=Sum("amount_yuan"))["total"] or 0)

@@ -10,6 +10,9 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from govit.accounts.choices import Role
+from govit.accounts.models import Organisation
+from govit.accounts.selectors import user_scope
 from govit.accounts.services import notify_after_commit
 from govit.audit.choices import Outcome
 from govit.audit.services import audit_record
@@ -27,6 +30,7 @@ from govit.delivery.choices import (
     TerminationStatus,
 )
 from govit.delivery.models import (
+    BudgetArrangement,
     ChangeRequest,
     Contract,
     Filing,
@@ -39,7 +43,7 @@ from govit.delivery.models import (
 from govit.delivery.selectors import contract_check, contract_facts, paid_total, project_paid_total
 from govit.experts.choices import VendorRole
 from govit.experts.models import ProjectVendor
-from govit.projects.choices import Status
+from govit.projects.choices import FundingSource, Status
 from govit.projects.models import Project
 from govit.projects.packforms import form_check
 from govit.projects.permissions import is_competent_reviewer, is_unit_member
@@ -757,3 +761,89 @@ def incident_report(
                 url=f"/projects/{locked.pk}/delivery/",
             )
     return incident
+
+
+# ------------------------------------------------------------------ 预算安排
+
+
+def may_arrange_budget(actor: Any, project: Project) -> bool:
+    """The competent bureau, or the finance bureau (协审部门) of the project's jurisdiction."""
+    if is_competent_reviewer(actor, project):
+        return True
+    return Organisation.objects.filter(
+        pk__in=[org for role, org in user_scope(actor).role_orgs if role == Role.CO_REVIEWER],
+        jurisdiction_id=project.jurisdiction_id,
+    ).exists()
+
+
+def budget_arrange(
+    *,
+    actor: Any,
+    project: Project,
+    year: int | None,
+    funding: dict[str, int],
+    document_number: str,
+    approved_on: dt.date | None,
+) -> BudgetArrangement:
+    """预算安排 — only for a project in the library (立项, still valid: 金乡 第二十二条), by funding source,
+    all years together within the budget in force."""
+    if not may_arrange_budget(actor, project):
+        audit_record(actor=actor, action="budget.arrange_denied", target=project, outcome=Outcome.DENIED)
+        raise PermissionDeniedError("只有主管部门或本级财政部门可以登记预算安排")
+    unknown = sorted(set(funding) - set(FundingSource.values))
+    if unknown:
+        raise ServiceError(f"资金来源无效：{'、'.join(unknown)}", field="funding")
+    funding = {code: int(amount) for code, amount in funding.items() if amount}
+    if any(amount < 0 for amount in funding.values()):
+        raise ServiceError("资金来源金额不能为负数", field="funding")
+    amount_yuan = sum(funding.values())
+    if amount_yuan <= 0:
+        raise ServiceError("请按资金来源填写安排金额", field="funding")
+    document_number = _text(document_number, "document_number", "预算批复文号", 80)
+    approved_on = _date_not_future(approved_on, "approved_on", "批复日期")
+    with transaction.atomic():
+        locked = project_lock(project)
+        in_library, why = selectors.library_standing(locked)
+        if not in_library:
+            raise ServiceError(f"项目不在项目库中，不能安排预算：{why}", field="year")
+        approval = locked.approval
+        if year is None or not approval.approved_on.year <= year <= approval.approved_on.year + 5:
+            raise ServiceError(
+                f"预算年度应在 {approval.approved_on.year} 至 {approval.approved_on.year + 5} 年之间",
+                field="year",
+            )
+        if approved_on < approval.approved_on:
+            raise ServiceError("预算批复日期不能早于立项批复日期", field="approved_on")
+        if BudgetArrangement.objects.filter(project=locked, year=year).exists():
+            raise ConflictError(f"{year} 年度预算已安排", field="year")
+        budget = selectors.effective_budget(locked)
+        if selectors.budgets_total(locked) + amount_yuan > budget:
+            raise ServiceError(
+                f"各年度预算安排合计将超过现行批复投资 {budget / 10_000:,.2f} 万元", field="funding"
+            )
+        try:
+            with transaction.atomic():
+                record = BudgetArrangement.objects.create(
+                    project=locked,
+                    year=year,
+                    amount_yuan=amount_yuan,
+                    funding=funding,
+                    document_number=document_number,
+                    approved_on=approved_on,
+                    recorded_by=actor,
+                    recorded_at=clock.now(),
+                )
+        except IntegrityError:
+            raise ConflictError(f"{year} 年度预算已安排", field="year") from None
+        audit_record(
+            actor=actor,
+            action="budget.arrange",
+            target=locked,
+            after={"year": year, "amount_yuan": amount_yuan, "funding": funding, "document": document_number},
+        )
+        notify_after_commit(
+            organisation_id=locked.lead_unit_id,
+            text=f"项目“{locked.name}”已安排 {year} 年度预算 {amount_yuan / 10_000:,.2f} 万元",
+            url=f"/projects/{locked.pk}/delivery/#budgets",
+        )
+    return record

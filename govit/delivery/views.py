@@ -15,6 +15,7 @@ from govit.delivery import selectors, services
 from govit.delivery.choices import IncidentKind
 from govit.delivery.forms import (
     AcknowledgeForm,
+    BudgetForm,
     ChangeDecisionForm,
     ChangeForm,
     ClockConfirmForm,
@@ -32,6 +33,7 @@ from govit.projects.choices import Status
 from govit.projects.models import Project
 from govit.projects.packforms import bind
 from govit.projects.permissions import is_competent_reviewer, is_unit_member
+from govit.projects.policy import project_policy
 from govit.projects.selectors import project_get_for_user, project_list_for_user
 
 
@@ -204,6 +206,19 @@ def _incident(request: HttpRequest, project: Project, form: IncidentForm) -> Non
     messages.success(request, "已报告重大事项，主管部门和财政部门已收到通知")
 
 
+def _budget(request: HttpRequest, project: Project, form: BudgetForm) -> None:
+    data = form.cleaned_data
+    record = services.budget_arrange(
+        actor=request.user,
+        project=project,
+        year=data["year"],
+        funding=form.funding(),
+        document_number=data["document_number"],
+        approved_on=data["approved_on"],
+    )
+    messages.success(request, f"已登记 {record.year} 年度预算安排")
+
+
 @login_required
 def delivery_page(request: HttpRequest, project_id: int) -> HttpResponse:
     """采购、合同与支付 — what the unit records after 立项, checked against the pack."""
@@ -233,6 +248,7 @@ def delivery_page(request: HttpRequest, project_id: int) -> HttpResponse:
         "termination_decide": TerminationDecisionForm(posted if action == "termination_decide" else None),
         "termination_confirm": ClockConfirmForm(posted if action == "termination_confirm" else None),
         "incident": IncidentForm(posted if action == "incident" else None),
+        "budget": BudgetForm(posted if action == "budget" else None),
     }
     handlers: dict[str, Any] = {
         "procurement": _procurement,
@@ -247,6 +263,7 @@ def delivery_page(request: HttpRequest, project_id: int) -> HttpResponse:
         "termination_decide": _termination_decide,
         "termination_confirm": _termination_confirm,
         "incident": _incident,
+        "budget": _budget,
     }
     if action in forms:
         form = forms[action]
@@ -292,6 +309,11 @@ def delivery_page(request: HttpRequest, project_id: int) -> HttpResponse:
             "this_month": clock.today().strftime("%Y-%m"),
             "termination_reasons": selectors.termination_reasons(project),
             "payment_report": _report_fields(project),
+            "budgets": list(project.budgets.all()),
+            "budget_form": forms["budget"],
+            "can_arrange_budget": services.may_arrange_budget(request.user, project),
+            "library": selectors.library_standing(project),
+            "library_clocks": selectors.library_validity(project),
             "proposals": selectors.cancellation_proposals(project)
             if project.status in services.DELIVERING
             else [],
@@ -357,3 +379,30 @@ def _report_fields(project: Project) -> dict[str, Any] | None:
         return None
     bound = bind(project, form, {})
     return {"form": form, "fields": [f for f in bound.fields if not f.from_project and f.spec.type != "file"]}
+
+
+@login_required
+def project_library(request: HttpRequest) -> HttpResponse:
+    """项目库 — approved projects of the user's jurisdictions with their library clocks, budgets and payments."""
+    scope = user_scope(request.user)
+    if not scope.reviewer_jurisdiction_ids and not scope.overseen_jurisdiction_ids:
+        raise PermissionDeniedError("只有主管部门、上级主管部门的人员可以查看项目库")
+    projects = list(
+        project_list_for_user(request.user)
+        .filter(approval__isnull=False)
+        .select_related("approval", "lead_unit", "jurisdiction")
+        .order_by("jurisdiction__code", "-approval__approved_on")[:500]
+    )
+    rows = []
+    for project in projects:
+        policy = project_policy(project)
+        rows.append(
+            {
+                "project": project,
+                "standing": selectors.library_standing(project, policy),
+                "clocks": selectors.library_validity(project, policy),
+                "budgeted": selectors.budgets_total(project),
+                "paid": selectors.project_paid_total(project),
+            }
+        )
+    return render(request, "delivery/library.html", {"rows": rows})

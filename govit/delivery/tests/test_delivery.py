@@ -576,3 +576,54 @@ def test_shangcheng_pays_only_with_the_payment_report(demo, report, message):
     assert not Payment.objects.exists()
     assert "已登记支付" in post(clerk, project, payment(registered.pk, "75", "首付"))
     assert Payment.objects.get().report == {"payment_batch": 1, "amount": "750000", "condition_met": True}
+
+
+# ------------------------------------------------------------------ 项目库 and 预算安排
+
+
+def budget(year: str, **funds: str) -> dict[str, Any]:
+    return {
+        "action": "budget",
+        "year": year,
+        "document_number": f"金财预〔{year}〕12号",
+        "approved_on": "2026-11-20",
+        **{f"fund_{code}": amount for code, amount in funds.items()},
+    }
+
+
+def test_finance_arranges_budgets_within_the_budget_in_force(demo):
+    project = approved_project("jinxiang")
+    finance = client_for("jx_finance")  # 金乡县财政局 (ST-003-06)
+    page = post(finance, project, budget("2027", fiscal="100", upper="50"))
+    assert "已登记 2027 年度预算安排" in page
+    assert project.budgets.get().funding == {"fiscal": 1_000_000, "upper": 500_000}
+    assert "各年度预算安排合计将超过现行批复投资 280.00 万元" in post(
+        finance, project, budget("2028", fiscal="130.0001")
+    )
+    assert "已登记 2028 年度预算安排" in post(finance, project, budget("2028", fiscal="130"))
+    assert "2027 年度预算已安排" in post(finance, project, budget("2027", fiscal="0.0001"))
+    assert "预算年度应在 2026 至 2031 年之间" in post(finance, project, budget("2035", fiscal="1"))
+    assert AuditEvent.objects.filter(action="budget.arrange").count() == 2
+    assert project_policy(project)["deadlines"]  # facts carry dates.budget_approved without error
+    assert (
+        client_for("jx_clerk")
+        .post(f"/projects/{project.pk}/delivery/", budget("2029", fiscal="1"))
+        .status_code
+        == 403
+    )
+    assert AuditEvent.objects.filter(action="budget.arrange_denied").exists()
+
+
+def test_no_budget_outside_the_library(demo):
+    """金乡 第二十二条: budgets are arranged only for projects in the library; 上城 DL-42: 6 months without
+    procurement cancel the 立项 (¶53), so the project has left it."""
+    lapsed = approved_project("shangcheng", approved_on=dt.date(2026, 5, 1))
+    reviewer = client_for("shc_reviewer")
+    page = post(reviewer, lapsed, {**budget("2027", fiscal="100"), "document_number": "上财〔2026〕3号"})
+    assert "项目不在项目库中，不能安排预算：立项发文后6个月内完成采购已于 2026-11-02 届满（¶53）" in page
+    terminated = approved_project("jinxiang")
+    Project.objects.filter(pk=terminated.pk).update(status=Status.TERMINATED)
+    assert "已不在项目库中" in post(client_for("jx_finance"), terminated, budget("2027", fiscal="100"))
+    library = reviewer.get("/library/").content.decode()
+    assert lapsed.name in library and "已届满" in library
+    assert client_for("shc_clerk").get("/library/").status_code == 403
