@@ -179,6 +179,9 @@ class Filing(models.Model):
         blank=True,
     )
     acknowledged_at = models.DateTimeField("确认时间", null=True, blank=True)
+    acknowledgements = models.JSONField(
+        "逐级确认", default=list, blank=True, help_text="[{行政区划, 确认人, 时间}]，按备案链自下而上"
+    )
 
     class Meta:
         verbose_name = "备案"

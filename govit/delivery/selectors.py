@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Sum
 
+from govit.accounts.models import Jurisdiction
 from govit.delivery.choices import CLAUSES, ChangeStatus, ContractKind
 from govit.delivery.models import (
     BudgetArrangement,
@@ -330,3 +331,39 @@ def library_standing(project: Project, policy: dict[str, Any] | None = None) -> 
 
 def budgets_total(project: Project) -> int:
     return int(project.budgets.aggregate(total=Sum("amount_yuan"))["total"] or 0)
+
+
+# ------------------------------------------------------------------ 备案链
+
+_CHAIN_TOP = {"local": 0, "city": 1, "province": 2, "region": 2, "national": 2}
+_LEVEL_ORDER = {"county": 0, "city": 1, "province": 2}
+
+
+def filing_chain(project: Project) -> list[Jurisdiction]:
+    """Who acknowledges the project's filings, bottom up: its own bureau, then each level up to the one the
+    pack's post-approval filing stage reaches (石嘴山 第十八条: 县区 → 市 → 自治区)."""
+    top = 0
+    try:
+        pack = load_pack(project.pack_code).pack
+    except PackError:
+        pack = None
+    if pack is not None:
+        approved = False
+        for stage in pack.route:
+            if stage.grants_approval:
+                approved = True
+                continue
+            if approved and stage.kind == "filing":
+                top = _CHAIN_TOP.get(stage.escalation, 0)
+                break
+    chain = [project.jurisdiction]
+    for ancestor in project.jurisdiction.ancestors().reverse():
+        if _LEVEL_ORDER.get(ancestor.level, 3) <= top:
+            chain.append(ancestor)
+    return chain
+
+
+def filing_next_level(filing: Filing) -> Jurisdiction | None:
+    chain = filing_chain(filing.project)
+    done = len(filing.acknowledgements or [])
+    return chain[done] if done < len(chain) else None

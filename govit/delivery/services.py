@@ -11,7 +11,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from govit.accounts.choices import Role
-from govit.accounts.models import Organisation
+from govit.accounts.models import Jurisdiction, Organisation
 from govit.accounts.selectors import user_scope
 from govit.accounts.services import notify_after_commit
 from govit.audit.choices import Outcome
@@ -527,20 +527,45 @@ def filing_record(
     return filing
 
 
+def acknowledges_for(actor: Any, jurisdiction: Jurisdiction) -> bool:
+    """A reviewer of that jurisdiction's bureau, or a supervisor there."""
+    orgs = [org for role, org in user_scope(actor).role_orgs if role in {Role.REVIEWER, Role.SUPERVISOR}]
+    return Organisation.objects.filter(pk__in=orgs, jurisdiction=jurisdiction).exists()
+
+
 def filing_acknowledge(*, actor: Any, filing: Filing) -> Filing:
-    """主管部门确认收到备案."""
+    """逐级确认备案: the next level of the filing chain confirms receipt; the filing is complete when the top
+    level has."""
     project = filing.project
-    if not is_competent_reviewer(actor, project):
+    level = selectors.filing_next_level(filing)
+    if level is None:
+        raise ConflictError("该备案已确认")
+    if not acknowledges_for(actor, level):
         audit_record(actor=actor, action="filing.acknowledge_denied", target=project, outcome=Outcome.DENIED)
-        raise PermissionDeniedError("只有主管部门审核人可以确认备案")
+        raise PermissionDeniedError(f"该备案现由{level.name}确认")
     with transaction.atomic():
         locked = project_lock(project)
         filing = Filing.objects.select_for_update().get(pk=filing.pk)
-        if filing.acknowledged_at is not None:
-            raise ConflictError("该备案已确认")
-        filing.acknowledged_by, filing.acknowledged_at = actor, clock.now()
-        filing.save(update_fields=["acknowledged_by", "acknowledged_at"])
-        audit_record(actor=actor, action="filing.acknowledge", target=locked, after={"rule": filing.rule_id})
+        if selectors.filing_next_level(filing) != level:
+            raise ConflictError("该备案已由他人确认，请刷新页面")
+        now = clock.now()
+        filing.acknowledgements = [
+            *(filing.acknowledgements or []),
+            {"jurisdiction": level.name, "by": actor.display_name or actor.username, "at": now.isoformat()},
+        ]
+        if selectors.filing_next_level(filing) is None:
+            filing.acknowledged_by, filing.acknowledged_at = actor, now
+        filing.save(update_fields=["acknowledgements", "acknowledged_by", "acknowledged_at"])
+        audit_record(
+            actor=actor,
+            action="filing.acknowledge",
+            target=locked,
+            after={
+                "rule": filing.rule_id,
+                "level": level.name,
+                "complete": filing.acknowledged_at is not None,
+            },
+        )
     return filing
 
 

@@ -147,8 +147,11 @@ def _acknowledge(request: HttpRequest, project: Project, form: AcknowledgeForm) 
     filing = Filing.objects.filter(pk=form.cleaned_data["filing"], project=project).first()
     if filing is None:
         raise ServiceError("备案不存在", field="filing")
-    services.filing_acknowledge(actor=request.user, filing=filing)
-    messages.success(request, f"已确认备案：{filing.title}")
+    filing = services.filing_acknowledge(actor=request.user, filing=filing)
+    pending = selectors.filing_next_level(filing)
+    messages.success(
+        request, f"已确认备案：{filing.title}" + (f"，待{pending.name}确认" if pending is not None else "")
+    )
 
 
 def _progress(request: HttpRequest, project: Project, form: ProgressForm) -> None:
@@ -303,7 +306,7 @@ def delivery_page(request: HttpRequest, project_id: int) -> HttpResponse:
             "change_form": change_form,
             "can_decide_changes": is_competent_reviewer(request.user, project),
             "filings_due": selectors.filings_due(project),
-            "filings": list(project.filings.select_related("filed_by", "acknowledged_by")),
+            "filings": _filings(request, project),
             "monthly_rule": selectors.monthly_report_rule(project),
             "reports": list(project.progress_reports.order_by("-period")),
             "this_month": clock.today().strftime("%Y-%m"),
@@ -406,3 +409,13 @@ def project_library(request: HttpRequest) -> HttpResponse:
             }
         )
     return render(request, "delivery/library.html", {"rows": rows})
+
+
+def _filings(request: HttpRequest, project: Project) -> list[Filing]:
+    """The project's filings, each with the level that confirms it next and whether the user is that level."""
+    filings = list(project.filings.select_related("filed_by", "acknowledged_by"))
+    for filing in filings:
+        level = selectors.filing_next_level(filing)
+        filing.next_level = level  # type: ignore[attr-defined]
+        filing.can_acknowledge = level is not None and services.acknowledges_for(request.user, level)  # type: ignore[attr-defined]
+    return filings

@@ -627,3 +627,31 @@ def test_no_budget_outside_the_library(demo):
     library = reviewer.get("/library/").content.decode()
     assert lapsed.name in library and "已届满" in library
     assert client_for("shc_clerk").get("/library/").status_code == 403
+
+
+def test_shizuishan_filings_are_confirmed_up_to_the_region(demo):
+    """石嘴山 第十八条 “全口径”备案: 市数据局汇总 → 自治区政府办公厅备案 (ST-001-08, escalation region)."""
+    project = approved_project("shizuishan")
+    clerk = client_for("szs_clerk")
+    post(clerk, project, {**PROCUREMENT, "award_notice_on": "2026-09-28"})
+    post(
+        clerk,
+        project,
+        {"action": "filing", "rule_id": "DL-10", "filed_on": "2026-10-20", "content": "项目备案信息"},
+    )
+    filing = project.filings.get()
+    nx = client_for("nx_supervisor")
+    assert (
+        nx.post(
+            f"/projects/{project.pk}/delivery/", {"action": "acknowledge", "filing": filing.pk}
+        ).status_code
+        == 403
+    )
+    page = post(client_for("szs_reviewer"), project, {"action": "acknowledge", "filing": filing.pk})
+    assert "已确认备案：完成招标后一个月内备案，待宁夏回族自治区确认" in page
+    page = post(nx, project, {"action": "acknowledge", "filing": filing.pk})
+    assert "已确认备案：完成招标后一个月内备案" in page and "待宁夏" not in page.split("已确认备案")[1][:30]
+    filing.refresh_from_db()
+    assert [a["jurisdiction"] for a in filing.acknowledgements] == ["石嘴山市", "宁夏回族自治区"]
+    assert filing.acknowledged_at is not None
+    assert AuditEvent.objects.filter(action="filing.acknowledge_denied").count() == 1
