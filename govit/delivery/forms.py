@@ -179,3 +179,9 @@ class BudgetForm(forms.Form):
 
     def funding_fields(self) -> list[forms.BoundField]:
         return [self[f"fund_{code}"] for code in FundingSource.values]
+
+
+class SettlementForm(forms.Form):
+    settled_on = _date("结算日期")
+    returned = AmountField(label="退回结余资金（万元）")
+    note = forms.CharField(label="说明", max_length=2000, required=False, validators=[reject_markup])

@@ -313,3 +313,27 @@ class BudgetArrangement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} {self.year}"
+
+
+class Settlement(models.Model):
+    """资金结算 — what the project finally cost and the leftover funds returned."""
+
+    project = models.OneToOneField(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="settlement"
+    )
+    settled_on = models.DateField("结算日期")
+    budgeted_yuan = models.PositiveBigIntegerField("已安排预算（元）")
+    paid_yuan = models.PositiveBigIntegerField("实际支付（元）")
+    returned_yuan = models.PositiveBigIntegerField("退回结余资金（元）")
+    note = models.TextField("说明", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField("登记时间")
+
+    class Meta:
+        verbose_name = "资金结算"
+        verbose_name_plural = "资金结算"
+
+    def __str__(self) -> str:
+        return f"{self.project} 结算"

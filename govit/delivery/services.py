@@ -38,6 +38,7 @@ from govit.delivery.models import (
     Payment,
     Procurement,
     ProgressReport,
+    Settlement,
     Termination,
 )
 from govit.delivery.selectors import contract_check, contract_facts, paid_total, project_paid_total
@@ -870,5 +871,51 @@ def budget_arrange(
             organisation_id=locked.lead_unit_id,
             text=f"项目“{locked.name}”已安排 {year} 年度预算 {amount_yuan / 10_000:,.2f} 万元",
             url=f"/projects/{locked.pk}/delivery/#budgets",
+        )
+    return record
+
+
+def settlement_record(
+    *, actor: Any, project: Project, settled_on: dt.date | None, returned_yuan: int | None, note: str = ""
+) -> Settlement:
+    """资金结算 — the final cost is what was paid; the leftover of the arranged budgets is returned in full."""
+    _allowed(actor, project, "settlement.record")
+    settled_on = _date_not_future(settled_on, "settled_on", "结算日期")
+    if returned_yuan is None or returned_yuan < 0:
+        raise ServiceError("请填写退回结余资金（无结余填 0）", field="returned_yuan")
+    note = (note or "").strip()[:2000]
+    with transaction.atomic():
+        locked = project_lock(project)
+        if Settlement.objects.filter(project=locked).exists():
+            raise ConflictError("该项目已结算")
+        last = Payment.objects.filter(contract__project=locked).order_by("-paid_on").first()
+        if last is not None and settled_on < last.paid_on:
+            raise ServiceError(
+                f"结算日期不能早于最后一笔支付（{last.paid_on:%Y年%m月%d日}）", field="settled_on"
+            )
+        budgeted = selectors.budgets_total(locked)
+        paid = selectors.project_paid_total(locked)
+        leftover = max(budgeted - paid, 0)
+        if returned_yuan != leftover:
+            raise ServiceError(
+                f"应退回结余资金 {leftover / 10_000:,.2f} 万元（已安排预算 {budgeted / 10_000:,.2f} 万元，"
+                f"实际支付 {paid / 10_000:,.2f} 万元）",
+                field="returned_yuan",
+            )
+        record = Settlement.objects.create(
+            project=locked,
+            settled_on=settled_on,
+            budgeted_yuan=budgeted,
+            paid_yuan=paid,
+            returned_yuan=returned_yuan,
+            note=note,
+            recorded_by=actor,
+            recorded_at=clock.now(),
+        )
+        audit_record(
+            actor=actor,
+            action="settlement.record",
+            target=locked,
+            after={"budgeted_yuan": budgeted, "paid_yuan": paid, "returned_yuan": returned_yuan},
         )
     return record

@@ -25,6 +25,7 @@ from govit.delivery.forms import (
     PaymentForm,
     ProcurementForm,
     ProgressForm,
+    SettlementForm,
     TerminationDecisionForm,
     TerminationRequestForm,
 )
@@ -222,6 +223,18 @@ def _budget(request: HttpRequest, project: Project, form: BudgetForm) -> None:
     messages.success(request, f"已登记 {record.year} 年度预算安排")
 
 
+def _settlement(request: HttpRequest, project: Project, form: SettlementForm) -> None:
+    data = form.cleaned_data
+    services.settlement_record(
+        actor=request.user,
+        project=project,
+        settled_on=data["settled_on"],
+        returned_yuan=data["returned"] if str(form.data.get("returned", "")).strip() else None,
+        note=data["note"],
+    )
+    messages.success(request, "已登记资金结算")
+
+
 @login_required
 def delivery_page(request: HttpRequest, project_id: int) -> HttpResponse:
     """采购、合同与支付 — what the unit records after 立项, checked against the pack."""
@@ -252,6 +265,7 @@ def delivery_page(request: HttpRequest, project_id: int) -> HttpResponse:
         "termination_confirm": ClockConfirmForm(posted if action == "termination_confirm" else None),
         "incident": IncidentForm(posted if action == "incident" else None),
         "budget": BudgetForm(posted if action == "budget" else None),
+        "settlement": SettlementForm(posted if action == "settlement" else None),
     }
     handlers: dict[str, Any] = {
         "procurement": _procurement,
@@ -267,6 +281,7 @@ def delivery_page(request: HttpRequest, project_id: int) -> HttpResponse:
         "termination_confirm": _termination_confirm,
         "incident": _incident,
         "budget": _budget,
+        "settlement": _settlement,
     }
     if action in forms:
         form = forms[action]
@@ -313,6 +328,8 @@ def delivery_page(request: HttpRequest, project_id: int) -> HttpResponse:
             "termination_reasons": selectors.termination_reasons(project),
             "payment_report": _report_fields(project),
             "budgets": list(project.budgets.all()),
+            "settlement": getattr(project, "settlement", None),
+            "leftover_yuan": max(selectors.budgets_total(project) - selectors.project_paid_total(project), 0),
             "budget_form": forms["budget"],
             "can_arrange_budget": services.may_arrange_budget(request.user, project),
             "library": selectors.library_standing(project),

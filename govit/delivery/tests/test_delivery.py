@@ -655,3 +655,23 @@ def test_shizuishan_filings_are_confirmed_up_to_the_region(demo):
     assert [a["jurisdiction"] for a in filing.acknowledgements] == ["石嘴山市", "宁夏回族自治区"]
     assert filing.acknowledged_at is not None
     assert AuditEvent.objects.filter(action="filing.acknowledge_denied").count() == 1
+
+
+def test_settlement_returns_the_leftover_in_full(demo):
+    project = approved_project("jinxiang")
+    post(client_for("jx_finance"), project, budget("2027", fiscal="150"))
+    clerk = client_for("jx_clerk")
+    post(clerk, project, PROCUREMENT)
+    post(clerk, project, contract())
+    registered = Contract.objects.get(project=project)
+    post(clerk, project, payment(registered.pk, "100", "首付"))
+    settle = {"action": "settlement", "settled_on": "2026-11-20", "returned": "49.9999"}
+    assert "应退回结余资金 50.00 万元（已安排预算 150.00 万元，实际支付 100.00 万元）" in post(
+        clerk, project, settle
+    )
+    assert "结算日期不能早于最后一笔支付" in post(
+        clerk, project, {**settle, "settled_on": "2026-11-01", "returned": "50"}
+    )
+    assert "已登记资金结算" in post(clerk, project, {**settle, "returned": "50"})
+    assert project.settlement.returned_yuan == 500_000
+    assert "该项目已结算" in post(clerk, project, {**settle, "returned": "50"})
