@@ -104,6 +104,16 @@ def _months(value: int | None, field: str, label: str, *, required: bool) -> int
     return value
 
 
+def _insert_once(model: Any, *, conflict: str, field: str, **values: Any) -> Any:
+    """Create a row a unique constraint allows once; a second one (double click, two users at the same
+    moment) is a conflict and changes nothing."""
+    try:
+        with transaction.atomic():
+            return model.objects.create(**values)
+    except IntegrityError:
+        raise ConflictError(conflict, field=field) from None
+
+
 def procurement_record(
     *,
     actor: Any,
@@ -491,21 +501,20 @@ def filing_record(
         if trigger and filed_on.isoformat() < trigger:
             raise ServiceError(f"备案日期不能早于起算日期（{trigger}）", field="filed_on")
         cite = due.get("cite") or {}
-        try:
-            with transaction.atomic():
-                filing = Filing.objects.create(
-                    project=locked,
-                    rule_id=rule_id,
-                    title=str(due.get("name", rule_id))[:200],
-                    cite=f"{cite.get('article', '')}：{cite.get('quote', '')}"[:300],
-                    due_on=dt.date.fromisoformat(due["due"]) if due.get("due") else None,
-                    filed_on=filed_on,
-                    content=content,
-                    filed_by=actor,
-                    filed_at=clock.now(),
-                )
-        except IntegrityError:
-            raise ConflictError("该事项已备案", field="rule_id") from None
+        filing = _insert_once(
+            Filing,
+            conflict="该事项已备案",
+            field="rule_id",
+            project=locked,
+            rule_id=rule_id,
+            title=str(due.get("name", rule_id))[:200],
+            cite=f"{cite.get('article', '')}：{cite.get('quote', '')}"[:300],
+            due_on=dt.date.fromisoformat(due["due"]) if due.get("due") else None,
+            filed_on=filed_on,
+            content=content,
+            filed_by=actor,
+            filed_at=clock.now(),
+        )
         late = filing.due_on is not None and filed_on > filing.due_on
         audit_record(
             actor=actor,
@@ -609,20 +618,19 @@ def progress_report_submit(
             )
         if previous is not None and spent_yuan < previous.spent_yuan:
             raise ServiceError(f"累计完成投资不能低于上期（{previous.period}）", field="spent_yuan")
-        try:
-            with transaction.atomic():
-                report = ProgressReport.objects.create(
-                    project=locked,
-                    period=period,
-                    percent_complete=percent_complete,
-                    spent_yuan=spent_yuan,
-                    issues=issues,
-                    reported_on=today,
-                    reported_by=actor,
-                    reported_at=clock.now(),
-                )
-        except IntegrityError:
-            raise ConflictError(f"{period} 的月度进度已报送", field="period") from None
+        report = _insert_once(
+            ProgressReport,
+            conflict=f"{period} 的月度进度已报送",
+            field="period",
+            project=locked,
+            period=period,
+            percent_complete=percent_complete,
+            spent_yuan=spent_yuan,
+            issues=issues,
+            reported_on=today,
+            reported_by=actor,
+            reported_at=clock.now(),
+        )
         audit_record(
             actor=actor,
             action="progress.report",
@@ -847,20 +855,19 @@ def budget_arrange(
             raise ServiceError(
                 f"各年度预算安排合计将超过现行批复投资 {budget / 10_000:,.2f} 万元", field="funding"
             )
-        try:
-            with transaction.atomic():
-                record = BudgetArrangement.objects.create(
-                    project=locked,
-                    year=year,
-                    amount_yuan=amount_yuan,
-                    funding=funding,
-                    document_number=document_number,
-                    approved_on=approved_on,
-                    recorded_by=actor,
-                    recorded_at=clock.now(),
-                )
-        except IntegrityError:
-            raise ConflictError(f"{year} 年度预算已安排", field="year") from None
+        record = _insert_once(
+            BudgetArrangement,
+            conflict=f"{year} 年度预算已安排",
+            field="year",
+            project=locked,
+            year=year,
+            amount_yuan=amount_yuan,
+            funding=funding,
+            document_number=document_number,
+            approved_on=approved_on,
+            recorded_by=actor,
+            recorded_at=clock.now(),
+        )
         audit_record(
             actor=actor,
             action="budget.arrange",

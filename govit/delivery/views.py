@@ -38,6 +38,14 @@ from govit.projects.policy import project_policy
 from govit.projects.selectors import project_get_for_user, project_list_for_user
 
 
+def _owned(model: Any, pk: int, project: Project, label: str) -> Any:
+    """A record of ``project`` by its id from the form; another project's id is treated as absent."""
+    record = model.objects.filter(pk=pk, project=project).first()
+    if record is None:
+        raise ServiceError(f"{label}不存在")
+    return record
+
+
 def _reasons(request: HttpRequest) -> dict[str, str]:
     return {
         key[len("reason_") :]: str(request.POST.get(key, ""))
@@ -85,9 +93,7 @@ def _contract(request: HttpRequest, project: Project, form: ContractForm) -> Con
 
 def _payment(request: HttpRequest, project: Project, form: PaymentForm) -> None:
     data = form.cleaned_data
-    contract = Contract.objects.filter(pk=data["contract"], project=project).first()
-    if contract is None:
-        raise ServiceError("合同不存在", field="contract")
+    contract = _owned(Contract, data["contract"], project, "合同")
     report_form = selectors.payment_report_form(project)
     report = (
         {spec.key: request.POST.get(f"report_{spec.key}", "") for spec in report_form.fields}
@@ -122,9 +128,7 @@ def _change(request: HttpRequest, project: Project, form: ChangeForm) -> None:
 
 def _change_decide(request: HttpRequest, project: Project, form: ChangeDecisionForm) -> None:
     data = form.cleaned_data
-    change = ChangeRequest.objects.filter(pk=data["change"], project=project).first()
-    if change is None:
-        raise ServiceError("变更申请不存在", field="change")
+    change = _owned(ChangeRequest, data["change"], project, "变更申请")
     services.change_decide(
         actor=request.user, change=change, agree=data["decision"] == "agree", note=data["note"]
     )
@@ -145,9 +149,7 @@ def _filing(request: HttpRequest, project: Project, form: FilingForm) -> None:
 
 
 def _acknowledge(request: HttpRequest, project: Project, form: AcknowledgeForm) -> None:
-    filing = Filing.objects.filter(pk=form.cleaned_data["filing"], project=project).first()
-    if filing is None:
-        raise ServiceError("备案不存在", field="filing")
+    filing = _owned(Filing, form.cleaned_data["filing"], project, "备案")
     filing = services.filing_acknowledge(actor=request.user, filing=filing)
     pending = selectors.filing_next_level(filing)
     messages.success(
@@ -180,9 +182,7 @@ def _termination_request(request: HttpRequest, project: Project, form: Terminati
 
 def _termination_decide(request: HttpRequest, project: Project, form: TerminationDecisionForm) -> None:
     data = form.cleaned_data
-    record = Termination.objects.filter(pk=data["termination"], project=project).first()
-    if record is None:
-        raise ServiceError("申请不存在", field="termination")
+    record = _owned(Termination, data["termination"], project, "撤销/终止申请")
     services.termination_decide(
         actor=request.user, termination=record, agree=data["decision"] == "agree", note=data["note"]
     )

@@ -155,6 +155,7 @@ def test_procurement_contract_and_payments_through_the_page(demo, pack):
     assert ProjectVendor.objects.filter(project=project, role="winner", name="某某信息技术有限公司").exists()
     page = post(clerk, project, contract())
     assert "已登记合同 HT-2026-001" in page, page
+    assert f"<title>采购与合同 · {project.name} · 政务信息化项目管理系统</title>" in page
     project.refresh_from_db()
     assert project.status == Status.IN_CONSTRUCTION
     registered = Contract.objects.get(project=project)
