@@ -110,7 +110,25 @@ class Payment(models.Model):
         return f"{self.contract} {self.amount_yuan}"
 
 
-class ChangeRequest(models.Model):
+class _Decided(models.Model):
+    """The bureau's handling of a request: who, when, with what opinion."""
+
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="办理人",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    decided_at = models.DateTimeField("办理时间", null=True, blank=True)
+    decision_note = models.TextField("办理意见", blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ChangeRequest(_Decided):
     """变更 — a change against the approved baseline, routed as the project's pack says (上城 ¶75–76: 核减
     ≤ 15% 内控 + 备案, > 15% 申请 + 专家论证, 超出立项预算 重新申报)."""
 
@@ -133,16 +151,6 @@ class ChangeRequest(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="+"
     )
     submitted_at = models.DateTimeField("申请时间")
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="办理人",
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
-    decided_at = models.DateTimeField("办理时间", null=True, blank=True)
-    decision_note = models.TextField("办理意见", blank=True)
 
     class Meta:
         verbose_name = "变更"
@@ -224,7 +232,7 @@ class ProgressReport(models.Model):
         return f"{self.project} {self.period}"
 
 
-class Termination(models.Model):
+class Termination(_Decided):
     """撤销 / 终止建设 — asked by the unit with the pack's reasons, or proposed by a pack clock (上城 ¶53 6 个月
     未完成采购, 章贡 半年未开工) and confirmed by the bureau."""
 
@@ -241,16 +249,6 @@ class Termination(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="提出人", on_delete=models.PROTECT, related_name="+"
     )
     requested_at = models.DateTimeField("提出时间")
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="办理人",
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
-    decided_at = models.DateTimeField("办理时间", null=True, blank=True)
-    decision_note = models.TextField("办理意见", blank=True)
 
     class Meta:
         verbose_name = "撤销终止"
