@@ -220,6 +220,16 @@ def contract_register(
                 field="signed_on",
             )
         procurement = Procurement.objects.filter(project=locked).first()
+        if (
+            procurement is not None
+            and procurement.control_price_yuan is not None
+            and kind == ContractKind.MAIN
+            and amount_yuan > procurement.control_price_yuan
+        ):
+            raise ServiceError(
+                f"合同金额不能超过预算控制价 {procurement.control_price_yuan / 10_000:,.2f} 万元",
+                field="amount_yuan",
+            )
         if procurement is not None and signed_on < procurement.award_notice_on:
             raise ServiceError(
                 f"签订日期不能早于中标（成交）通知书日期（{procurement.award_notice_on:%Y年%m月%d日}）",

@@ -676,3 +676,74 @@ def test_settlement_returns_the_leftover_in_full(demo):
     assert "已登记资金结算" in post(clerk, project, {**settle, "returned": "50"})
     assert project.settlement.returned_yuan == 500_000
     assert "该项目已结算" in post(clerk, project, {**settle, "returned": "50"})
+
+
+# Every mandatory-clause rule of the packs (catalogue §7.6): leaving the clause out of the contract blocks it.
+CLAUSE_RULES = [
+    ("shucheng", "data_three_lists", "三清单"),  # RJ-17 第十八条
+    ("zhanggong", "ip_clause", "知识产权"),  # IP-CLAUSE 第二十七条
+    ("jinxiang", "ip_clause", "知识产权"),  # RJ-83-ip 第三十条
+    ("jinxiang", "data_ownership_clause", "数据"),  # RJ-83-data
+    ("jinxiang", "source_code_clause", "源代码"),  # RJ-83-source
+    ("jinxiang", "confidentiality_clause", "保密"),  # RJ-83-confidentiality
+    ("shangcheng", "ip_clause", "知识产权"),  # CLAUSE-IP ¶59
+    ("shangcheng", "data_ownership_clause", "数据"),  # CLAUSE-DATA
+    ("shangcheng", "confidentiality_clause", "保密"),  # CLAUSE-CONFIDENTIALITY
+    ("shangcheng", "security_liability_clause", "安全"),  # CLAUSE-SECURITY
+    ("shangcheng", "overrun_penalty_clause", "超期相关惩罚"),  # CLAUSE-OVERRUN ¶52
+    ("shangcheng", "payment_schedule_clause", "分批支付"),  # CLAUSE-PAYMENT ¶58
+]
+
+
+@pytest.mark.parametrize(
+    ("pack", "clause", "words"), CLAUSE_RULES, ids=[f"{p}-{c}" for p, c, _w in CLAUSE_RULES]
+)
+def test_each_mandatory_clause(demo, pack, clause, words):
+    project = approved_project(pack)
+    clerk = client_for(f"{UNITS[pack][0]}_clerk")
+    post(clerk, project, PROCUREMENT)
+    page = post(clerk, project, contract(**{f"clause_{clause}": None}))
+    refused = next(m for m in re.findall(r'role="status">([^<]*)', page) if m.startswith("未能登记"))
+    assert "合同不符合刚性规定" in refused and words in refused, refused
+    assert not Contract.objects.exists()
+    assert "已登记合同" in post(clerk, project, contract())
+
+
+def test_shizuishan_service_contract_without_construction_content(demo):
+    """石嘴山 RJ-31 (第十四条): 服务类项目 不得含建设内容, 服务期不超过三年."""
+    project = approved_project("shizuishan", category="SERVICE")
+    clerk = client_for("szs_clerk")
+    post(clerk, project, PROCUREMENT)
+    page = post(
+        clerk,
+        project,
+        contract(free_om_months=None, service_months="24", clause_has_construction_content="on"),
+    )
+    assert "合同不符合刚性规定" in page
+    page = post(
+        clerk,
+        project,
+        contract(free_om_months=None, service_months="24", clause_has_construction_content=None),
+    )
+    assert "已登记合同" in page
+
+
+def test_the_contract_stays_within_the_control_price(demo):
+    """章贡 第十九条: 在预算控制价格内启动政府采购 (TH-19)."""
+    project = approved_project("zhanggong")
+    clerk = client_for("zg_clerk")
+    post(clerk, project, {**PROCUREMENT, "control_price": "240"})
+    assert "合同金额不能超过预算控制价 240.00 万元" in post(clerk, project, contract(amount="240.0001"))
+    assert "已登记合同" in post(clerk, project, contract(amount="240"))
+
+
+def test_a_filing_for_another_units_project_is_not_found(demo):
+    project = approved_project("jinxiang")
+    clerk = client_for("jx_clerk")
+    post(clerk, project, PROCUREMENT)
+    post(clerk, project, contract(signed_on="2026-10-15"))
+    other = client_for("jx_clerk2")
+    filing = {"action": "filing", "rule_id": "DL-30", "filed_on": "2026-10-20", "content": "代报"}
+    assert other.post(f"/projects/{project.pk}/delivery/", filing).status_code == 404
+    assert AuditEvent.objects.filter(action="project.view_denied", target_id=str(project.pk)).exists()
+    assert not project.filings.exists()
