@@ -260,9 +260,6 @@ def reports_missing(projects: Any, period: str, day: dt.date) -> list[tuple[Proj
 # ------------------------------------------------------------------ 撤销终止
 
 
-_CANCEL_WORDS = re.compile("取消|收回|撤销")
-
-
 def termination_reasons(project: Project) -> list[str]:
     """The cases the pack lists for 撤销/终止建设 (上城 ¶67), from its checklist forms about termination."""
     try:
@@ -285,13 +282,13 @@ def payment_report_form(project: Project) -> Any | None:
 
 
 def cancellation_proposals(project: Project, policy: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """Overdue deadlines whose consequence, in the pack's words, cancels the approval or recovers the funds
-    (上城 DL-42 6 个月未完成采购取消立项指标, 章贡 DL-22 半年未开工收回资金): for the bureau to confirm."""
+    """Overdue deadlines the pack marks ``on_overdue: propose_cancellation`` (上城 DL-42 6 个月未完成采购取消
+    立项指标, 章贡 DL-22 半年未开工收回资金): for the bureau to confirm."""
     policy = policy if policy is not None else project_policy(project)
     return [
         d
         for d in policy.get("deadlines", [])
-        if d.get("status") == "overdue" and _CANCEL_WORDS.search(str(d.get("consequence", "")))
+        if d.get("status") == "overdue" and d.get("on_overdue") == "propose_cancellation"
     ]
 
 

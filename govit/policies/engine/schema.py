@@ -367,6 +367,11 @@ class DeadlineRule(_Rule):
     when: Expr | None = None
     severity: Severity = "hard"
     consequence: str
+    on_overdue: Literal["propose_cancellation"] | None = Field(
+        default=None,
+        description="what the system does once the deadline is overdue: propose to the bureau that the "
+        "approval be cancelled or the funds recovered",
+    )
     text: str = Field(description="the rule in words (shown when no due date can be computed)")
 
 
