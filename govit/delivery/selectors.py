@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Sum
 
+from govit.accounts.choices import JurisdictionLevel
 from govit.accounts.models import Jurisdiction
 from govit.delivery.choices import CLAUSES, ChangeStatus, ContractKind
 from govit.delivery.models import (
@@ -27,6 +28,7 @@ from govit.projects.choices import COST_HEADS
 from govit.projects.facts import FUNDING_FACTS
 from govit.projects.models import Project
 from govit.projects.policy import project_policy
+from govit.workflow.selectors import ESCALATION_RANK, LEVEL_RANK
 
 _CLAUSE_FIELDS = {code for code, _label in CLAUSES}
 _FACT_REF = re.compile(r"contract\.([a-z_]+)")
@@ -332,14 +334,11 @@ def budgets_total(project: Project) -> int:
 
 # ------------------------------------------------------------------ 备案链
 
-_CHAIN_TOP = {"local": 0, "city": 1, "province": 2, "region": 2, "national": 2}
-_LEVEL_ORDER = {"county": 0, "city": 1, "province": 2}
-
 
 def filing_chain(project: Project) -> list[Jurisdiction]:
     """Who acknowledges the project's filings, bottom up: its own bureau, then each level up to the one the
     pack's post-approval filing stage reaches (石嘴山 第十八条: 县区 → 市 → 自治区)."""
-    top = 0
+    top = LEVEL_RANK[JurisdictionLevel.COUNTY]  # a local filing stays with the project's own bureau
     try:
         pack = load_pack(project.pack_code).pack
     except PackError:
@@ -351,11 +350,11 @@ def filing_chain(project: Project) -> list[Jurisdiction]:
                 approved = True
                 continue
             if approved and stage.kind == "filing":
-                top = _CHAIN_TOP.get(stage.escalation, 0)
+                top = ESCALATION_RANK.get(stage.escalation, top)
                 break
     chain = [project.jurisdiction]
     for ancestor in project.jurisdiction.ancestors().reverse():
-        if _LEVEL_ORDER.get(ancestor.level, 3) <= top:
+        if LEVEL_RANK.get(ancestor.level, 0) <= top:
             chain.append(ancestor)
     return chain
 

@@ -460,9 +460,7 @@ def change_submit(
 def change_decide(*, actor: Any, change: ChangeRequest, agree: bool, note: str) -> ChangeRequest:
     """主管部门办理变更：同意（或备案）后变更后投资成为现行预算；须重新申报的不能在此同意."""
     project = change.project
-    if not is_competent_reviewer(actor, project):
-        audit_record(actor=actor, action="change.decide_denied", target=project, outcome=Outcome.DENIED)
-        raise PermissionDeniedError("只有主管部门审核人可以办理变更")
+    _bureau_only(actor, project, "change.decide")
     note = _text(note, "note", "办理意见", 2000)
     with transaction.atomic():
         locked = project_lock(project)

@@ -300,8 +300,9 @@ def delivery_page(request: HttpRequest, project_id: int) -> HttpResponse:
                 return redirect(f"/projects/{project.pk}/delivery/")
     contracts = list(project.contracts.prefetch_related("payments"))
     for contract in contracts:
-        contract.paid_yuan = selectors.paid_total(contract)  # type: ignore[attr-defined]
+        contract.paid_yuan = sum(p.amount_yuan for p in contract.payments.all())  # type: ignore[attr-defined]
         contract.left_yuan = contract.amount_yuan - contract.paid_yuan  # type: ignore[attr-defined]
+    policy = project_policy(project)  # evaluated once for the filings, the library and the clocks
     return render(
         request,
         "delivery/delivery.html",
@@ -320,7 +321,7 @@ def delivery_page(request: HttpRequest, project_id: int) -> HttpResponse:
             "changes": list(project.change_requests.select_related("submitted_by", "decided_by")),
             "change_form": change_form,
             "can_decide_changes": is_competent_reviewer(request.user, project),
-            "filings_due": selectors.filings_due(project),
+            "filings_due": selectors.filings_due(project, policy),
             "filings": _filings(request, project),
             "monthly_rule": selectors.monthly_report_rule(project),
             "reports": list(project.progress_reports.order_by("-period")),
@@ -332,9 +333,9 @@ def delivery_page(request: HttpRequest, project_id: int) -> HttpResponse:
             "leftover_yuan": max(selectors.budgets_total(project) - selectors.project_paid_total(project), 0),
             "budget_form": forms["budget"],
             "can_arrange_budget": services.may_arrange_budget(request.user, project),
-            "library": selectors.library_standing(project),
-            "library_clocks": selectors.library_validity(project),
-            "proposals": selectors.cancellation_proposals(project)
+            "library": selectors.library_standing(project, policy),
+            "library_clocks": selectors.library_validity(project, policy),
+            "proposals": selectors.cancellation_proposals(project, policy)
             if project.status in services.DELIVERING
             else [],
             "terminations": list(project.terminations.select_related("requested_by", "decided_by")),

@@ -127,12 +127,18 @@ def round_standing(project: Project, day: dt.date) -> RoundStanding:
     return RoundStanding(found, False, f"{found.name}{state}：{period}{basis}")
 
 
+def jurisdiction_pack_code(jurisdiction: Jurisdiction) -> str:
+    """The policy pack that governs ``jurisdiction``: its own, else the nearest one above it."""
+    for level in jurisdiction.ancestors(include_self=True).reverse():
+        if level.pack_code:
+            return level.pack_code
+    return ""
+
+
 def round_defaults(jurisdiction: Jurisdiction, year: int) -> dict[str, Any]:
     """A new round's form, filled from the jurisdiction's pack: its yearly window if the regulation sets one
     (舒城 第九条 7月底, 上城 ¶32 9月底), else rolling intake."""
-    pack_code = next(
-        (j.pack_code for j in jurisdiction.ancestors(include_self=True).reverse() if j.pack_code), ""
-    )
+    pack_code = jurisdiction_pack_code(jurisdiction)
     window = None
     if pack_code:
         try:

@@ -28,7 +28,7 @@ from govit.projects.models import (
 )
 from govit.projects.packforms import bind, declaration_forms, form_check, form_fact_paths, forms_missing
 from govit.projects.policy import cite_text, project_policy
-from govit.projects.selectors import round_standing
+from govit.projects.selectors import jurisdiction_pack_code, round_standing
 
 # Fields a construction unit may set on its declaration.
 EDITABLE_FIELDS = (
@@ -71,13 +71,6 @@ def _apply(project: Project, fields: dict[str, Any]) -> None:
     project.total_yuan = project.computed_total()
     if project.total_yuan > 10**12:
         raise ServiceError("项目总投资不能超过 1,000,000,000,000 元", field="cost_engineering")
-
-
-def _pack_of(organisation: Organisation) -> str:
-    for jurisdiction in organisation.jurisdiction.ancestors(include_self=True).reverse():
-        if jurisdiction.pack_code:
-            return jurisdiction.pack_code
-    return ""
 
 
 def project_lock(project: Project) -> Project:
@@ -148,7 +141,7 @@ def _project_insert(
             lead_unit=lead_unit,
             jurisdiction=lead_unit.jurisdiction,
             created_by=actor,
-            pack_code=_pack_of(lead_unit),
+            pack_code=jurisdiction_pack_code(lead_unit.jurisdiction),
             status=Status.DRAFT,
             request_key=request_key,
         )
@@ -189,8 +182,9 @@ def project_update(
     return locked
 
 
-def declaration_check(project: Project) -> list[tuple[str, str]]:
-    """What stops a declaration from being submitted: (field, message) pairs."""
+def declaration_check(project: Project, policy: dict[str, Any] | None = None) -> list[tuple[str, str]]:
+    """What stops a declaration from being submitted: (field, message) pairs. ``policy``: the project's
+    evaluation when the caller already has it."""
     problems: list[tuple[str, str]] = []
     if project.total_yuan <= 0:
         problems.append(("cost_engineering", "项目总投资必须大于 0"))
@@ -201,7 +195,8 @@ def declaration_check(project: Project) -> list[tuple[str, str]]:
     if project.funding_total() != project.total_yuan:
         problems.append(("fund_fiscal", "资金来源合计应等于项目总投资"))
     problems.extend(("form_data", message) for _form, message in forms_missing(project))
-    policy = project_policy(project) if project.pack_code else {}
+    if policy is None:
+        policy = project_policy(project) if project.pack_code else {}
     on_forms = form_fact_paths(project)
     for check in policy.get("validations", []):
         if check.get("status") == "fail" and check.get("severity") == "hard":

@@ -210,7 +210,7 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
             "can_override": permissions.can_override_finding(request.user, project),
             "can_upload": permissions.can_upload(request.user, project),
             "withdraw_form": WithdrawForm(),
-            "submit_problems": services.declaration_check(project) if can_submit else [],
+            "submit_problems": services.declaration_check(project, policy) if can_submit else [],
             "declaration_forms": declaration_forms(project),
             "round_standing": (
                 round_standing(project, clock.today())

@@ -27,7 +27,7 @@ from govit.workflow.models import ProjectApproval, StageDecision, StageOpinion
 
 # Statuses in which the approval route is being worked on.
 IN_ROUTE = frozenset({Status.SUBMITTED, Status.IN_REVIEW})
-_LEVEL_RANK: dict[str, int] = {
+LEVEL_RANK: dict[str, int] = {
     JurisdictionLevel.PROVINCE: 3,
     JurisdictionLevel.CITY: 2,
     JurisdictionLevel.COUNTY: 1,
@@ -36,7 +36,7 @@ _LEVEL_RANK: dict[str, int] = {
 # Materials the unit uploads: its own, and those it obtains from its 上级主管部门 or an 对口单位.
 UNIT_SUPPLIED = frozenset({*UNIT_ROLES, "INDUSTRY_AUTHORITY", "OTHER"})
 # Escalation levels above the jurisdiction's own, and the jurisdiction level that may act on them.
-_ESCALATION_RANK = {"city": 2, "province": 3, "region": 3, "national": 4}
+ESCALATION_RANK = {"city": 2, "province": 3, "region": 3, "national": 4}
 
 
 @dataclass
@@ -235,17 +235,17 @@ def _upper_level_ok(user: Any, project: Project, stage: Stage) -> bool:
     scope = user_scope(user)
     if not scope.has(Role.SUPERVISOR) or project.jurisdiction_id not in scope.overseen_jurisdiction_ids:
         return False
-    needed = _ESCALATION_RANK[stage.escalation]
+    needed = ESCALATION_RANK[stage.escalation]
     levels = Organisation.objects.filter(
         pk__in=[org for role, org in scope.role_orgs if role == Role.SUPERVISOR]
     ).values_list("jurisdiction__level", flat=True)
-    return any(_LEVEL_RANK.get(level, 0) >= needed for level in levels)
+    return any(LEVEL_RANK.get(level, 0) >= needed for level in levels)
 
 
 def can_decide(user: Any, project: Project, stage: Stage) -> bool:
     """Who records a stage's conclusion: the upper level for escalated stages, the competent bureau for the
     others; a leader (联席会议/政府) may also record the collective decision that grants 立项."""
-    if stage.escalation in _ESCALATION_RANK:
+    if stage.escalation in ESCALATION_RANK:
         return _upper_level_ok(user, project, stage)
     if is_competent_reviewer(user, project):
         return True
