@@ -10,13 +10,40 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from govit.core.errors import ServiceError
 from govit.core.money import YUAN_PER_WAN
 
 _MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!?]|javascript:", re.IGNORECASE)
 
 
+def has_markup(value: str) -> bool:
+    """Whether ``value`` holds an HTML tag or a ``javascript:`` link."""
+    return bool(value and _MARKUP.search(value))
+
+
+def text_clean(
+    value: str | None,
+    *,
+    field: str,
+    label: str,
+    limit: int,
+    required: bool = True,
+    allow_markup: bool = False,
+) -> str:
+    """A free-text value as services keep it: stripped, present if ``required``, at most ``limit`` characters,
+    without markup unless ``allow_markup``; otherwise a ServiceError naming ``label``."""
+    text = (value or "").strip()
+    if required and not text:
+        raise ServiceError(f"请填写{label}", field=field)
+    if len(text) > limit:
+        raise ServiceError(f"{label}不能超过 {limit} 个字（当前 {len(text)} 个字）", field=field)
+    if not allow_markup and has_markup(text):
+        raise ServiceError(f"{label}不能包含 HTML 标签或脚本", field=field)
+    return text
+
+
 def reject_markup(value: str) -> None:
-    if value and _MARKUP.search(value):
+    if has_markup(value):
         raise ValidationError("不能包含 HTML 标签或脚本（如 <script>）", code="markup")
 
 

@@ -18,6 +18,7 @@ from govit.audit.choices import Outcome
 from govit.audit.services import audit_record
 from govit.core import clock
 from govit.core.errors import ConflictError, PermissionDeniedError, ServiceError
+from govit.core.forms import text_clean
 from govit.delivery import selectors
 from govit.delivery.choices import (
     CLAUSE_LABELS,
@@ -75,17 +76,6 @@ def _allowed(actor: Any, project: Project, action: str) -> None:
     raise PermissionDeniedError(message)
 
 
-def _text(value: str, field: str, label: str, limit: int = 100) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ServiceError(f"请填写{label}", field=field)
-    if len(value) > limit:
-        raise ServiceError(f"{label}不能超过 {limit} 个字", field=field)
-    if "<" in value and ">" in value:
-        raise ServiceError(f"{label}不能包含 HTML 标签或脚本", field=field)
-    return value
-
-
 def _date_not_future(value: dt.date | None, field: str, label: str) -> dt.date:
     if value is None:
         raise ServiceError(f"请填写{label}", field=field)
@@ -136,7 +126,7 @@ def procurement_record(
     award_notice_on = _date_not_future(award_notice_on, "award_notice_on", "中标（成交）通知书日期")
     if award_notice_on < tender_on:
         raise ServiceError("中标（成交）通知书日期不能早于开标（采购）日期", field="award_notice_on")
-    supplier_name = _text(supplier_name, "supplier_name", "中标（成交）供应商")
+    supplier_name = text_clean(supplier_name, field="supplier_name", label="中标（成交）供应商", limit=100)
     if control_price_yuan is not None and control_price_yuan <= 0:
         raise ServiceError("预算控制价应大于 0", field="control_price_yuan")
     with transaction.atomic():
@@ -203,8 +193,8 @@ def contract_register(
     _allowed(actor, project, "contract.register")
     if kind not in ContractKind.values:
         raise ServiceError("合同类型无效", field="kind")
-    number = _text(number, "number", "合同编号", 80)
-    supplier_name = _text(supplier_name, "supplier_name", "乙方（供应商）")
+    number = text_clean(number, field="number", label="合同编号", limit=80)
+    supplier_name = text_clean(supplier_name, field="supplier_name", label="乙方（供应商）", limit=100)
     signed_on = _date_not_future(signed_on, "signed_on", "签订日期")
     if amount_yuan is None or amount_yuan <= 0:
         raise ServiceError("请填写合同金额（大于 0）", field="amount_yuan")
@@ -353,7 +343,7 @@ def payment_record(
     paid_on = _date_not_future(paid_on, "paid_on", "支付日期")
     if amount_yuan is None or amount_yuan <= 0:
         raise ServiceError("请填写支付金额（大于 0）", field="amount_yuan")
-    milestone = _text(milestone, "milestone", "支付节点")
+    milestone = text_clean(milestone, field="milestone", label="支付节点", limit=100)
     clean_report = _payment_report(project, amount_yuan, report)
     with transaction.atomic():
         locked = project_lock(project)
@@ -403,7 +393,7 @@ def change_submit(
     unknown = [k for k in kinds if k not in ChangeKind.values]
     if not kinds or unknown:
         raise ServiceError("请选择变更事项（投资、建设内容、工期、地点）", field="kinds")
-    description = _text(description, "description", "变更内容及理由", 2000)
+    description = text_clean(description, field="description", label="变更内容及理由", limit=2000)
     if new_total_yuan is None:
         new_total_yuan = selectors.effective_budget(project)
     if new_total_yuan <= 0:
@@ -461,7 +451,7 @@ def change_decide(*, actor: Any, change: ChangeRequest, agree: bool, note: str) 
     """主管部门办理变更：同意（或备案）后变更后投资成为现行预算；须重新申报的不能在此同意."""
     project = change.project
     _bureau_only(actor, project, "change.decide")
-    note = _text(note, "note", "办理意见", 2000)
+    note = text_clean(note, field="note", label="办理意见", limit=2000)
     with transaction.atomic():
         locked = project_lock(project)
         change = ChangeRequest.objects.select_for_update().get(pk=change.pk)
@@ -499,7 +489,7 @@ def filing_record(
     """备案 / 报送 — discharges the pack deadline ``rule_id`` (met or late against its due date)."""
     _allowed(actor, project, "filing.record")
     filed_on = _date_not_future(filed_on, "filed_on", "备案（报送）日期")
-    content = _text(content, "content", "备案内容", 4000)
+    content = text_clean(content, field="content", label="备案内容", limit=4000)
     with transaction.atomic():
         locked = project_lock(project)
         due = next((d for d in selectors.filings_due(locked) if d["id"] == rule_id), None)
@@ -667,7 +657,9 @@ def termination_request(*, actor: Any, project: Project, reasons: list[str], exp
     unknown = [r for r in reasons if listed and r not in listed]
     if unknown:
         raise ServiceError(f"没有这一情形：{unknown[0]}", field="reasons")
-    explanation = _text(explanation, "explanation", "原因、建设进度及资金支付情况说明", 4000)
+    explanation = text_clean(
+        explanation, field="explanation", label="原因、建设进度及资金支付情况说明", limit=4000
+    )
     with transaction.atomic():
         locked = project_lock(project)
         if Termination.objects.filter(project=locked, status=TerminationStatus.REQUESTED).exists():
@@ -698,7 +690,7 @@ def _bureau_only(actor: Any, project: Project, action: str) -> None:
 def termination_decide(*, actor: Any, termination: Termination, agree: bool, note: str) -> Termination:
     project = termination.project
     _bureau_only(actor, project, "termination.decide")
-    note = _text(note, "note", "办理意见", 2000)
+    note = text_clean(note, field="note", label="办理意见", limit=2000)
     with transaction.atomic():
         locked = project_lock(project)
         termination = Termination.objects.select_for_update().get(pk=termination.pk)
@@ -726,7 +718,7 @@ def termination_decide(*, actor: Any, termination: Termination, agree: bool, not
 def termination_confirm_clock(*, actor: Any, project: Project, rule_id: str, note: str) -> Termination:
     """The bureau confirms what a pack clock proposes (立项指标取消 / 资金收回): the project is terminated."""
     _bureau_only(actor, project, "termination.confirm")
-    note = _text(note, "note", "办理意见", 2000)
+    note = text_clean(note, field="note", label="办理意见", limit=2000)
     with transaction.atomic():
         locked = project_lock(project)
         if locked.status not in DELIVERING:
@@ -775,7 +767,7 @@ def incident_report(
     if kind not in IncidentKind.values:
         raise ServiceError("请选择事项类型", field="kind")
     occurred_on = _date_not_future(occurred_on, "occurred_on", "发生日期")
-    description = _text(description, "description", "情况说明", 4000)
+    description = text_clean(description, field="description", label="情况说明", limit=4000)
     measures = (measures or "").strip()[:4000]
     with transaction.atomic():
         locked = project_lock(project)
@@ -841,7 +833,7 @@ def budget_arrange(
     amount_yuan = sum(funding.values())
     if amount_yuan <= 0:
         raise ServiceError("请按资金来源填写安排金额", field="funding")
-    document_number = _text(document_number, "document_number", "预算批复文号", 80)
+    document_number = text_clean(document_number, field="document_number", label="预算批复文号", limit=80)
     approved_on = _date_not_future(approved_on, "approved_on", "批复日期")
     with transaction.atomic():
         locked = project_lock(project)

@@ -18,6 +18,7 @@ from govit.accounts.services import notify_after_commit
 from govit.audit.services import audit_record
 from govit.core import clock
 from govit.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ServiceError
+from govit.core.forms import text_clean
 from govit.experts import permissions
 from govit.experts.choices import (
     ACTIVE_MEMBER_STATUSES,
@@ -103,15 +104,6 @@ def _require_int(value: Any, *, field: str, label: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ServiceError(f"{label}须为整数", field=field)
     return value
-
-
-def _reason(value: str, *, field: str, label: str, limit: int = REASON_LIMIT) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise ServiceError(f"请填写{label}", field=field)
-    if len(text) > limit:
-        raise ServiceError(f"{label}不能超过 {limit} 个字（当前 {len(text)} 个字）", field=field)
-    return text
 
 
 def _unit_name(name: str, organisation: Organisation | None) -> str:
@@ -418,7 +410,7 @@ def expert_draw_supplement(
 def expert_draw_cancel(*, actor: Any, draw: ExpertDraw, reason: str) -> ExpertDraw:
     """作废抽取 — the panel is dissolved (its experts lose the assignment) so the stage can be drawn again.
     Not once the panel has concluded."""
-    reason = _reason(reason, field="reason", label="作废原因")
+    reason = text_clean(reason, field="reason", label="作废原因", limit=REASON_LIMIT, allow_markup=True)
     with transaction.atomic():
         project = project_lock(draw.project)
         locked = _lock_draw(draw)
@@ -463,7 +455,7 @@ def draw_member_decline(*, actor: Any, member: DrawMember, reason: str) -> DrawM
     A panel member is replaced by the next backup in draw order, who gets the 专家指派; the returned value
     is that promoted member (None when a backup was taken off). When no backup is left nothing changes and
     the reviewer is told to draw more (``expert_draw_supplement``) or draw again."""
-    reason = _reason(reason, field="reason", label="回避或谢绝原因")
+    reason = text_clean(reason, field="reason", label="回避或谢绝原因", limit=REASON_LIMIT, allow_markup=True)
     with transaction.atomic():
         project = project_lock(member.draw.project)
         draw = _lock_draw(member.draw)
@@ -600,7 +592,7 @@ def expert_review_submit(
     expert has submitted they may read the other experts' reviews, so a later change would no longer be an
     independent opinion. Scores follow the stage's scoring table (all criteria, each 0..weight); without a
     table no scores are given. ``verdict`` ('pass' | 'revise' | 'fail') is the expert's optional advice."""
-    opinion = _reason(opinion, field="opinion", label="评审意见", limit=OPINION_LIMIT)
+    opinion = text_clean(opinion, field="opinion", label="评审意见", limit=OPINION_LIMIT, allow_markup=True)
     if recommended_budget_yuan is not None:
         budget = _require_int(recommended_budget_yuan, field="recommended_budget_yuan", label="建议预算")
         if budget < 0:
@@ -668,7 +660,7 @@ def panel_conclude(*, actor: Any, draw: ExpertDraw, outcome: str, opinion: str) 
     submitted. The aggregate of the scores is kept with it. The project's status is not changed here."""
     if outcome not in PanelOutcome.values:
         raise ServiceError("请选择专家组结论：通过、退回修改或不通过", field="outcome")
-    opinion = _reason(opinion, field="opinion", label="专家组意见", limit=OPINION_LIMIT)
+    opinion = text_clean(opinion, field="opinion", label="专家组意见", limit=OPINION_LIMIT, allow_markup=True)
     with transaction.atomic():
         project = project_lock(draw.project)
         locked = _lock_draw(draw)
@@ -808,7 +800,7 @@ def expert_conflict_declare(
 ) -> ExpertDeclaredConflict:
     """申报利害关系 — by the expert themself or a reviewer of the pool."""
     name = _unit_name(name, organisation)
-    reason = _reason(reason, field="reason", label="利害关系说明", limit=200)
+    reason = text_clean(reason, field="reason", label="利害关系说明", limit=200, allow_markup=True)
     with transaction.atomic():
         locked = Expert.objects.select_for_update().get(pk=expert.pk)
         is_self = locked.user_id is not None and locked.user_id == getattr(actor, "pk", None)

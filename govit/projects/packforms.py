@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from govit.core.forms import has_markup
 from govit.core.money import yuan_to_wan_text
 from govit.policies.engine import PackError, load_pack
 from govit.policies.engine.schema import Form, FormField
@@ -175,7 +176,7 @@ def _clean(spec: FormField, raw: Any) -> tuple[Any, str]:
         return text in {"on", "true", "1", "是"}, ""
     if not text:
         return "", f"请填写“{label}”" if spec.required else ""
-    if "<" in text and ">" in text:
+    if has_markup(text):
         return "", f"“{label}”不能包含 HTML 标签或脚本"
     if spec.type in {"text", "org_ref", "phone", "email"} and len(text) > MAX_TEXT:
         return "", f"“{label}”不能超过 {MAX_TEXT} 个字"

@@ -14,6 +14,7 @@ from govit.accounts.services import notify_after_commit
 from govit.audit.services import audit_record
 from govit.core import clock
 from govit.core.errors import ConflictError, PermissionDeniedError, ServiceError
+from govit.core.forms import text_clean
 from govit.experts.packrules import scoring_table_for
 from govit.experts.selectors import panel_outcome
 from govit.policies.engine import ScoreProblem, score_sheet_check
@@ -28,15 +29,6 @@ from govit.workflow.models import ProjectApproval, StageDecision, StageOpinion
 from govit.workflow.selectors import RouteState, Stage
 
 MAX_TEXT = 2000
-
-
-def _text(value: str, field: str, label: str, *, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ServiceError(f"请填写{label}", field=field)
-    if len(value) > MAX_TEXT:
-        raise ServiceError(f"{label}不能超过 {MAX_TEXT} 字", field=field)
-    return value
 
 
 def _locked_state(project: Project, stage_id: str) -> tuple[Project, RouteState, Stage]:
@@ -150,15 +142,19 @@ def stage_decide(
             elif stage.kind == "expert_review":
                 data = _panel(locked, state, stage)
             _check_documents(locked, state, stage)
-            reason = _text(reason, "reason", "审查意见", required=False)
+            reason = text_clean(
+                reason, field="reason", label="审查意见", limit=MAX_TEXT, required=False, allow_markup=True
+            )
         elif outcome == Outcome.REVISE:
-            reason = _text(reason, "reason", "退回原因")
+            reason = text_clean(reason, field="reason", label="退回原因", limit=MAX_TEXT, allow_markup=True)
             if due_date is None:
                 raise ServiceError("请填写修改期限", field="due_date")
             if due_date <= clock.today():
                 raise ServiceError("修改期限应晚于今天", field="due_date")
         else:
-            reason = _text(reason, "reason", "不通过的理由")
+            reason = text_clean(
+                reason, field="reason", label="不通过的理由", limit=MAX_TEXT, allow_markup=True
+            )
         if stage.grants_approval and outcome in {Outcome.APPROVED, Outcome.PASS}:
             data["approval"] = _approval_record(actor, locked, stage, approval)
         decision = StageDecision.objects.create(
@@ -318,7 +314,7 @@ def stage_opinion_submit(
         organisation = selectors.opinion_org_for(actor, locked)
         if organisation is None:
             raise PermissionDeniedError("只有参加审查的主管部门或协审部门人员可以提交意见")
-        opinion = _text(opinion, "opinion", "审查意见")
+        opinion = text_clean(opinion, field="opinion", label="审查意见", limit=MAX_TEXT, allow_markup=True)
         total: int | None = None
         clean: dict[str, int] = {}
         if stage.kind == "scored_review":
@@ -388,7 +384,7 @@ def _score_error(problem: ScoreProblem) -> ServiceError:
 
 def project_urge(*, actor: Any, project: Project, message: str) -> None:
     """催办 — remind the construction unit (when returned) or the current stage's actors."""
-    message = _text(message, "message", "催办内容")
+    message = text_clean(message, field="message", label="催办内容", limit=MAX_TEXT, allow_markup=True)
     with transaction.atomic():
         locked = project_lock(project)
         state = selectors.route_state(locked)
@@ -418,7 +414,9 @@ def project_urge(*, actor: Any, project: Project, message: str) -> None:
 
 def project_copy_to(*, actor: Any, project: Project, organisation: Organisation, message: str) -> None:
     """抄送 — send the project to a bureau for information."""
-    message = _text(message, "message", "抄送说明", required=False)
+    message = text_clean(
+        message, field="message", label="抄送说明", limit=MAX_TEXT, required=False, allow_markup=True
+    )
     if not is_competent_reviewer(actor, project):
         raise PermissionDeniedError("只有主管部门审核人可以抄送")
     if organisation not in selectors.copy_targets(project):
