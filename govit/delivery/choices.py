@@ -22,6 +22,13 @@ class ProcurementMethod(models.TextChoices):
     OTHER = "other", "其他方式"
 
 
+class ProcurementLot(models.TextChoices):
+    """What a procurement buys: the project itself, or its 监理 tendered on its own (上城 ¶55 监理独立招标)."""
+
+    MAIN = "main", "项目采购"
+    SUPERVISION = "supervision", "监理采购"
+
+
 class ContractKind(models.TextChoices):
     MAIN = "main", "项目合同"
     SUPERVISION = "supervision", "监理合同"

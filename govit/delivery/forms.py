@@ -5,7 +5,14 @@ from typing import Any
 from django import forms
 
 from govit.core.forms import AmountField, reject_markup
-from govit.delivery.choices import ChangeKind, ContractKind, IncidentKind, ProcurementMethod, ProcurementRoute
+from govit.delivery.choices import (
+    ChangeKind,
+    ContractKind,
+    IncidentKind,
+    ProcurementLot,
+    ProcurementMethod,
+    ProcurementRoute,
+)
 from govit.projects.choices import FundingSource
 
 _DATE = {"invalid": "日期格式应为 YYYY-MM-DD"}
@@ -35,6 +42,13 @@ def _months(label: str) -> forms.IntegerField:
 
 
 class ProcurementForm(forms.Form):
+    lot = forms.ChoiceField(
+        label="采购标的",
+        choices=ProcurementLot.choices,
+        initial=ProcurementLot.MAIN,
+        required=False,
+        error_messages={"invalid_choice": "采购标的无效"},
+    )
     route = forms.ChoiceField(
         label="采购途径", choices=ProcurementRoute.choices, error_messages={"invalid_choice": "采购途径无效"}
     )

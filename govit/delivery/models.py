@@ -7,6 +7,7 @@ from govit.delivery.choices import (
     ChangeStatus,
     ContractKind,
     IncidentKind,
+    ProcurementLot,
     ProcurementMethod,
     ProcurementRoute,
     TerminationStatus,
@@ -15,10 +16,14 @@ from govit.projects.models import Project
 
 
 class Procurement(models.Model):
-    """采购 — how the project bought its work and from whom (one record per project)."""
+    """采购 — how the project bought its work and from whom: one record for the project itself and, where
+    the 监理 is tendered on its own, one for the 监理."""
 
-    project = models.OneToOneField(
-        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="procurement"
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="procurements"
+    )
+    lot = models.CharField(
+        "采购标的", max_length=16, choices=ProcurementLot.choices, default=ProcurementLot.MAIN
     )
     route = models.CharField("采购途径", max_length=24, choices=ProcurementRoute.choices)
     method = models.CharField("采购方式", max_length=24, choices=ProcurementMethod.choices)
@@ -34,10 +39,12 @@ class Procurement(models.Model):
     class Meta:
         verbose_name = "采购"
         verbose_name_plural = "采购"
+        ordering = ["lot", "id"]
         constraints = [
+            models.UniqueConstraint(fields=["project", "lot"], name="uniq_procurement_per_lot"),
             models.CheckConstraint(
                 condition=models.Q(award_notice_on__gte=models.F("tender_on")), name="award_after_tender"
-            )
+            ),
         ]
 
     def __str__(self) -> str:

@@ -13,7 +13,7 @@ from django.db.models import Sum
 
 from govit.accounts.choices import JurisdictionLevel
 from govit.accounts.models import Jurisdiction
-from govit.delivery.choices import CLAUSES, ChangeStatus, ContractKind
+from govit.delivery.choices import CLAUSES, ChangeStatus, ContractKind, ProcurementLot
 from govit.delivery.models import (
     BudgetArrangement,
     ChangeRequest,
@@ -56,8 +56,10 @@ def contract_facts(contract: Contract) -> dict[str, Any]:
 def delivery_facts(project: Project) -> dict[str, Any]:
     """Facts the procurement and the main contract hold (registered as a provider of ``project_facts``)."""
     facts: dict[str, Any] = {}
-    procurement = Procurement.objects.filter(project=project).first()
-    if procurement is not None:
+    for procurement in Procurement.objects.filter(project=project):
+        if procurement.lot == ProcurementLot.SUPERVISION:
+            facts["supervision_tendered"] = True
+            continue
         facts["procurement_route"] = procurement.route
         facts["dates.tender_completed"] = procurement.tender_on
         facts["dates.award_notice"] = procurement.award_notice_on
@@ -65,6 +67,8 @@ def delivery_facts(project: Project) -> dict[str, Any]:
     contract = main_contract(project)
     if contract is not None:
         facts.update(contract_facts(contract))
+    if project.contracts.filter(kind=ContractKind.SUPERVISION).exists():
+        facts["has_supervision_contract"] = True
     for rule_id, filed_on in Filing.objects.filter(project=project).values_list("rule_id", "filed_on"):
         facts[f"fulfilled.{rule_id}"] = filed_on
     first_budget = BudgetArrangement.objects.filter(project=project).order_by("approved_on").first()
@@ -85,10 +89,24 @@ def contract_clause_fields(pack_code: str) -> list[tuple[str, str]]:
     return [(code, label) for code, label in CLAUSES if code in used]
 
 
+# Findings with this effect make the procurement non-compliant; signing the main contract closes the
+# procurement, so they are answered then even if they stood before (舒城 RJ-15 监理, 上城 RJ-106).
+PROCUREMENT_NONCOMPLIANT = "PROCUREMENT_NONCOMPLIANT"
+
+
+def procurement_objections(policy: dict[str, Any]) -> list[dict[str, Any]]:
+    """The pack's standing objections to the procurement (e.g. no 监理 yet), shown before the main contract."""
+    return [
+        f
+        for f in policy.get("findings", [])
+        if f.get("status") == "active" and PROCUREMENT_NONCOMPLIANT in (f.get("effects") or [])
+    ]
+
+
 @dataclass
 class ContractCheck:
-    """What the pack would newly object to if the contract were registered: hard items block, soft ones
-    need a reason."""
+    """What the pack would newly object to if the contract were registered (and, for the main contract,
+    what still makes the procurement non-compliant): hard items block, soft ones need a reason."""
 
     hard: list[dict[str, Any]] = field(default_factory=list)
     soft: list[dict[str, Any]] = field(default_factory=list)
@@ -106,7 +124,7 @@ def _objections(policy: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def contract_check(project: Project, overlay: dict[str, Any]) -> ContractCheck:
+def contract_check(project: Project, overlay: dict[str, Any], *, main: bool = True) -> ContractCheck:
     before = project_policy(project)
     after = project_policy(project, overlay)
     if "error" in after:
@@ -114,7 +132,8 @@ def contract_check(project: Project, overlay: dict[str, Any]) -> ContractCheck:
     known = _objections(before)
     result = ContractCheck()
     for rule_id, item in _objections(after).items():
-        if rule_id in known:
+        standing = main and PROCUREMENT_NONCOMPLIANT in (item.get("effects") or [])
+        if rule_id in known and not standing:
             continue
         (result.hard if item.get("severity") == "hard" else result.soft).append(item)
     return result

@@ -26,6 +26,7 @@ from govit.delivery.choices import (
     ChangeStatus,
     ContractKind,
     IncidentKind,
+    ProcurementLot,
     ProcurementMethod,
     ProcurementRoute,
     TerminationStatus,
@@ -104,6 +105,25 @@ def _insert_once(model: Any, *, conflict: str, field: str, **values: Any) -> Any
         raise ConflictError(conflict, field=field) from None
 
 
+def _independent(locked: Project, lot: str, supplier_name: str) -> None:
+    """The 监理 is never the company it supervises (建设工程质量管理条例 第三十五条; 上城 ¶55 监理独立招标)."""
+    other = ProcurementLot.MAIN if lot == ProcurementLot.SUPERVISION else ProcurementLot.SUPERVISION
+    names = set(Procurement.objects.filter(project=locked, lot=other).values_list("supplier_name", flat=True))
+    kinds = [ContractKind.MAIN] if lot == ProcurementLot.SUPERVISION else [ContractKind.SUPERVISION]
+    names |= set(locked.contracts.filter(kind__in=kinds).values_list("supplier_name", flat=True))
+    if supplier_name in names:
+        raise ServiceError(
+            f"“{supplier_name}”已是本项目的"
+            + (
+                "中标（成交）供应商，不能同时承担监理"
+                if lot == ProcurementLot.SUPERVISION
+                else "监理单位，不能同时承建项目"
+            )
+            + "（监理单位应独立于被监理单位）",
+            field="supplier_name",
+        )
+
+
 def procurement_record(
     *,
     actor: Any,
@@ -114,10 +134,14 @@ def procurement_record(
     award_notice_on: dt.date | None,
     supplier_name: str,
     control_price_yuan: int | None = None,
+    lot: str = ProcurementLot.MAIN,
 ) -> Procurement:
     """采购结果 — route, method, dates and the winning supplier (kept as the project's 中标人 for conflict
-    checks in later expert draws)."""
+    checks in later expert draws); the 监理 tendered on its own is a second record (``lot``)."""
     _allowed(actor, project, "procurement.record")
+    if lot not in ProcurementLot.values:
+        raise ServiceError("采购标的无效", field="lot")
+    label = ProcurementLot(lot).label
     if route not in ProcurementRoute.values:
         raise ServiceError("采购途径无效", field="route")
     if method not in ProcurementMethod.values:
@@ -137,10 +161,12 @@ def procurement_record(
                 f"开标（采购）日期不能早于立项批复日期（{approval.approved_on:%Y年%m月%d日}），不得未批先建",
                 field="tender_on",
             )
-        if Procurement.objects.filter(project=locked).exists():
-            raise ConflictError("该项目已登记采购结果", field="route")
+        if Procurement.objects.filter(project=locked, lot=lot).exists():
+            raise ConflictError(f"该项目已登记{label}结果", field="route")
+        _independent(locked, lot, supplier_name)
         record = Procurement.objects.create(
             project=locked,
+            lot=lot,
             route=route,
             method=method,
             tender_on=tender_on,
@@ -161,6 +187,7 @@ def procurement_record(
             action="procurement.record",
             target=locked,
             after={
+                "lot": lot,
                 "route": route,
                 "method": method,
                 "tender_on": tender_on.isoformat(),
@@ -209,7 +236,10 @@ def contract_register(
                 f"签订日期不能早于立项批复日期（{approval.approved_on:%Y年%m月%d日}），不得未批先建",
                 field="signed_on",
             )
-        procurement = Procurement.objects.filter(project=locked).first()
+        lot = ProcurementLot.SUPERVISION if kind == ContractKind.SUPERVISION else ProcurementLot.MAIN
+        procurement = Procurement.objects.filter(project=locked, lot=lot).first()
+        if kind in (ContractKind.MAIN, ContractKind.SUPERVISION):
+            _independent(locked, lot, supplier_name)
         if (
             procurement is not None
             and procurement.control_price_yuan is not None
@@ -289,8 +319,9 @@ def _checked_reasons(project: Project, contract: Contract, reasons: dict[str, st
     if check.hard:
         first = check.hard[0]
         more = f"等 {len(check.hard)} 项" if len(check.hard) > 1 else ""
+        subject = "采购" if selectors.PROCUREMENT_NONCOMPLIANT in (first.get("effects") or []) else "合同"
         raise ServiceError(
-            f"合同不符合刚性规定{more}：{first.get('message')}（{(first.get('cite') or {}).get('article', '')}）",
+            f"{subject}不符合刚性规定{more}：{first.get('message')}（{(first.get('cite') or {}).get('article', '')}）",
             field="clauses",
         )
     kept: dict[str, str] = {}

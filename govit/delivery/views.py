@@ -12,7 +12,7 @@ from govit.core import clock
 from govit.core.errors import PermissionDeniedError, ServiceError
 from govit.core.views import form_errors_text
 from govit.delivery import selectors, services
-from govit.delivery.choices import IncidentKind
+from govit.delivery.choices import ContractKind, IncidentKind, ProcurementLot
 from govit.delivery.forms import (
     AcknowledgeForm,
     BudgetForm,
@@ -65,8 +65,11 @@ def _procurement(request: HttpRequest, project: Project, form: ProcurementForm) 
         award_notice_on=data["award_notice_on"],
         supplier_name=data["supplier_name"],
         control_price_yuan=data["control_price"] or None,
+        lot=data["lot"] or ProcurementLot.MAIN,
     )
-    messages.success(request, "已登记采购结果")
+    messages.success(
+        request, "已登记监理采购结果" if data["lot"] == ProcurementLot.SUPERVISION else "已登记采购结果"
+    )
     return True
 
 
@@ -302,13 +305,20 @@ def delivery_page(request: HttpRequest, project_id: int) -> HttpResponse:
     for contract in contracts:
         contract.paid_yuan = sum(p.amount_yuan for p in contract.payments.all())  # type: ignore[attr-defined]
         contract.left_yuan = contract.amount_yuan - contract.paid_yuan  # type: ignore[attr-defined]
+    procurements = list(Procurement.objects.filter(project=project))
     policy = project_policy(project)  # evaluated once for the filings, the library and the clocks
     return render(
         request,
         "delivery/delivery.html",
         {
             "project": project,
-            "procurement": Procurement.objects.filter(project=project).first(),
+            "procurements": procurements,
+            "supervision_findings": selectors.procurement_objections(policy)
+            if project.status in services.DELIVERING
+            else [],
+            "lots_open": [
+                (v, label) for v, label in ProcurementLot.choices if v not in {p.lot for p in procurements}
+            ],
             "contracts": contracts,
             "procurement_form": procurement_form,
             "contract_form": contract_form,
@@ -358,7 +368,9 @@ def _pending_soft(project: Project, form: ContractForm) -> list[dict[str, Any]]:
         service_months=data["service_months"],
         clauses=form.clauses(),
     )
-    return selectors.contract_check(project, selectors.contract_facts(draft)).soft
+    return selectors.contract_check(
+        project, selectors.contract_facts(draft), main=data["kind"] == ContractKind.MAIN
+    ).soft
 
 
 @login_required

@@ -52,10 +52,14 @@ def demo(db: Any, media_root: Any) -> None:
 
 
 def approved_project(
-    pack: str, *, category: str = "ENGINEERING", approved_on: dt.date = dt.date(2026, 9, 1)
+    pack: str,
+    *,
+    category: str = "ENGINEERING",
+    approved_on: dt.date = dt.date(2026, 9, 1),
+    total_yuan: int = 3_000_000,
 ) -> Project:
-    """A 300万 project of ``pack``'s demo unit, granted 立项 on ``approved_on`` (the route to it is tested
-    in workflow)."""
+    """A 300万 project (or ``total_yuan``) of ``pack``'s demo unit, granted 立项 on ``approved_on`` (the
+    route to it is tested in workflow)."""
     prefix, unit_name = UNITS[pack]
     clerk = User.objects.get(username=f"{prefix}_clerk")
     unit = clerk.primary_organisation
@@ -70,8 +74,8 @@ def approved_project(
             "procurement_category": category,
             "summary": "建设教学管理平台。",
             "content": "平台开发、部署上云。",
-            "cost_engineering": 3_000_000,
-            "fund_fiscal": 3_000_000,
+            "cost_engineering": total_yuan,
+            "fund_fiscal": total_yuan,
             "deploys_on_gov_cloud": True,
         },
     )
@@ -81,7 +85,7 @@ def approved_project(
     ProjectApproval.objects.create(
         project=project,
         approval_number=f"{prefix}〔2026〕{project.pk}号",
-        approved_budget_yuan=2_800_000,
+        approved_budget_yuan=min(2_800_000, total_yuan),
         approved_on=approved_on,
         decided_by_body="集体决策",
         stage_id="approval",
@@ -111,6 +115,31 @@ PROCUREMENT = {
     "award_notice_on": "2026-09-28",
     "supplier_name": "某某信息技术有限公司",
 }
+
+
+SUPERVISION = {
+    **PROCUREMENT,
+    "lot": "supervision",
+    "tender_on": "2026-09-20",
+    "award_notice_on": "2026-09-24",
+    "supplier_name": "某某工程监理有限公司",
+}
+
+
+def procure(client: Client, project: Project, **overrides: str) -> str:
+    """The project's procurement, then its 监理 tendered on its own and the 监理 contract (舒城 TH-03 ≥ 100万,
+    上城 RJ-106 ¶55); returns the page after the project's procurement."""
+    page = post(client, project, {**PROCUREMENT, **overrides})
+    assert "已登记监理采购结果" in post(client, project, SUPERVISION)
+    supervised = contract(
+        kind="supervision",
+        number="JL-2026-001",
+        supplier_name="某某工程监理有限公司",
+        signed_on="2026-09-25",
+        amount="10",
+    )
+    assert "已登记合同 JL-2026-001" in post(client, project, supervised)
+    return page
 
 
 def contract(**overrides: Any) -> dict[str, Any]:
@@ -151,14 +180,14 @@ def payment(
 def test_procurement_contract_and_payments_through_the_page(demo, pack):
     project = approved_project(pack)
     clerk = client_for(f"{UNITS[pack][0]}_clerk")
-    assert "已登记采购结果" in post(clerk, project, PROCUREMENT)
+    assert "已登记采购结果" in procure(clerk, project)
     assert ProjectVendor.objects.filter(project=project, role="winner", name="某某信息技术有限公司").exists()
     page = post(clerk, project, contract())
     assert "已登记合同 HT-2026-001" in page, page
     assert f"<title>采购与合同 · {project.name} · 政务信息化项目管理系统</title>" in page
     project.refresh_from_db()
     assert project.status == Status.IN_CONSTRUCTION
-    registered = Contract.objects.get(project=project)
+    registered = Contract.objects.get(project=project, kind="main")
     for batch, (milestone, amount) in enumerate(
         (("合同签订后首付 30%", "75"), ("初验合格后付至 60%", "75")), 1
     ):
@@ -174,7 +203,14 @@ def test_procurement_contract_and_payments_through_the_page(demo, pack):
         .order_by("seq")
         .values_list("action", flat=True)
     )
-    assert actions == ["procurement.record", "contract.register", "payment.record", "payment.record"]
+    assert actions == [
+        "procurement.record",
+        "procurement.record",
+        "contract.register",
+        "contract.register",
+        "payment.record",
+        "payment.record",
+    ]
     facts = project_policy(project)
     assert facts.get("error") is None
 
@@ -190,7 +226,7 @@ def test_procurement_contract_and_payments_through_the_page(demo, pack):
 def test_dl29_jinxiang_contract_within_ten_working_days_of_the_award(demo, signed_on, status):
     project = approved_project("jinxiang", category="SERVICE")
     clerk = client_for("jx_clerk")
-    post(clerk, project, {**PROCUREMENT, "tender_on": "2026-09-21"})
+    procure(clerk, project, tender_on="2026-09-21")
     deadline = next(d for d in project_policy(project)["deadlines"] if d["id"] == "DL-29")
     assert deadline["due"] == "2026-10-16"
     post(clerk, project, contract(signed_on=signed_on, free_om_months=None))
@@ -211,10 +247,10 @@ def test_dl29_jinxiang_contract_within_ten_working_days_of_the_award(demo, signe
 def test_a_contract_breaking_a_hard_rule_is_refused(demo, pack, change, message):
     project = approved_project(pack)
     clerk = client_for(f"{UNITS[pack][0]}_clerk")
-    post(clerk, project, PROCUREMENT)
+    procure(clerk, project)
     page = post(clerk, project, contract(**change))
     assert "未能登记：合同不符合刚性规定" in page and message in page, page
-    assert not Contract.objects.exists()
+    assert not Contract.objects.filter(kind="main").exists()
     assert Project.objects.get(pk=project.pk).status == Status.APPROVED
 
 
@@ -224,13 +260,13 @@ def test_a_contract_breaking_a_hard_rule_is_refused(demo, pack, change, message)
 def test_a_soft_rule_needs_a_reason(demo, warranty, asks):
     project = approved_project("jinxiang")
     clerk = client_for("jx_clerk")
-    post(clerk, project, PROCUREMENT)
+    procure(clerk, project)
     page = post(clerk, project, contract(warranty_months=warranty))
     if not asks:
         assert "已登记合同" in page
         return
     assert "属原则性要求，请说明理由" in page and "以下原则性要求未满足" in page
-    assert not Contract.objects.exists()
+    assert not Contract.objects.filter(kind="main").exists()
     asked = sorted(set(re.findall(r'name="reason_([^"]+)"', page)))
     assert asked == ["DL-32", "RJ-83-warranty"]  # the validation and the finding on 质保期 (第三十条)
     text = "供应商另行承诺原厂保修延长，质保期差一个月由保修协议补足。"
@@ -238,20 +274,82 @@ def test_a_soft_rule_needs_a_reason(demo, warranty, asks):
         clerk, project, {**contract(warranty_months=warranty), **{f"reason_{r}": text for r in asked}}
     )
     assert "已登记合同" in page
-    assert Contract.objects.get().reasons == {rule: text for rule in asked}
+    assert Contract.objects.get(kind="main").reasons == {rule: text for rule in asked}
+
+
+# ------------------------------------------------------------------ 监理 (舒城 TH-03 / RJ-15, 上城 RJ-106)
+
+
+def test_shangcheng_government_procurement_needs_a_separately_tendered_supervisor(demo):
+    """上城 ¶55: 纳入政府采购的项目实行工程监理制，项目监理独立招标 — signing the main contract closes the
+    procurement, so it is refused until the 监理 has its own procurement and contract."""
+    project = approved_project("shangcheng")
+    clerk = client_for("shc_clerk")
+    page = post(clerk, project, PROCUREMENT)
+    assert "纳入政府采购的项目须实行工程监理制" in page  # shown before the contract is due
+    refused = post(clerk, project, contract())
+    assert "未能登记：采购不符合刚性规定：纳入政府采购的项目须实行工程监理制" in refused and "¶55" in refused
+    assert not Contract.objects.exists()
+    supervised = contract(kind="supervision", number="JL-1", supplier_name="某某工程监理有限公司", amount="10")
+    assert "已登记合同 JL-1" in post(clerk, project, supervised)
+    assert "采购不符合刚性规定" in post(clerk, project, contract())  # a 监理 contract without its own tender
+    assert "已登记监理采购结果" in post(clerk, project, SUPERVISION)
+    assert "已登记合同 HT-2026-001" in post(clerk, project, contract())
+    assert "须实行工程监理制" not in post(clerk, project, {})
+
+
+def test_shangcheng_small_procurement_needs_no_supervisor(demo):
+    project = approved_project("shangcheng")
+    clerk = client_for("shc_clerk")
+    post(clerk, project, {**PROCUREMENT, "route": "SMALL_PUBLIC_RESOURCE", "method": "inquiry"})
+    assert "已登记合同 HT-2026-001" in post(clerk, project, contract())
+
+
+@pytest.mark.parametrize(
+    ("total_yuan", "asks"),
+    [(999_999, False), (1_000_000, True), (1_000_001, True)],  # TH-03: 投资预算达到100万元及以上 (含)
+)
+def test_shucheng_a_million_or_more_asks_for_a_supervisor_or_a_reason(demo, total_yuan, asks):
+    """舒城 第十七条 is 原则上 (soft): without a 监理 contract the unit gives its reason when it signs."""
+    project = approved_project("shucheng", total_yuan=total_yuan)
+    clerk = client_for("sc_clerk")
+    post(clerk, project, PROCUREMENT)
+    page = post(clerk, project, contract(amount="50"))
+    if not asks:
+        assert "已登记合同 HT-2026-001" in page
+        return
+    assert "须引入监理" in page and 'name="reason_RJ-15"' in page
+    assert not Contract.objects.exists()
+    reason = "项目以设备采购为主，经县数管局同意不单独引入监理。"
+    page = post(clerk, project, {**contract(amount="50"), "reason_RJ-15": reason})
+    assert "已登记合同 HT-2026-001" in page
+    assert Contract.objects.get().reasons == {"RJ-15": reason}
+
+
+def test_the_supervisor_is_not_the_contractor(demo):
+    project = approved_project("shucheng")
+    clerk = client_for("sc_clerk")
+    post(clerk, project, PROCUREMENT)
+    same = {**SUPERVISION, "supplier_name": PROCUREMENT["supplier_name"]}
+    page = post(clerk, project, same)
+    assert "已是本项目的中标（成交）供应商，不能同时承担监理" in page
+    assert list(Procurement.objects.values_list("lot", flat=True)) == ["main"]
+    page = post(clerk, project, contract(kind="supervision", number="JL-1", amount="10"))
+    assert "不能同时承担监理" in page and not Contract.objects.exists()
+    assert "该项目已登记项目采购结果" in post(clerk, project, PROCUREMENT)
 
 
 def test_bad_payments_and_dates_change_nothing(demo):
     project = approved_project("shucheng")
     clerk = client_for("sc_clerk")
-    post(clerk, project, PROCUREMENT)
+    procure(clerk, project)
     assert "不能早于中标（成交）通知书日期" in post(clerk, project, contract(signed_on="2026-09-27"))
     before_approval = approved_project("jinxiang", approved_on=dt.date(2026, 10, 1))
     jx = client_for("jx_clerk")
     assert "不得未批先建" in post(jx, before_approval, {**PROCUREMENT, "tender_on": "2026-09-20"})
     assert not Procurement.objects.filter(project=before_approval).exists()
     post(clerk, project, contract())
-    registered = Contract.objects.get(project=project)
+    registered = Contract.objects.get(project=project, kind="main")
     page = post(
         clerk,
         project,
@@ -277,10 +375,10 @@ def test_bad_payments_and_dates_change_nothing(demo):
     )
     assert "支付日期不能早于合同签订日期" in page
     assert "不能超过批复投资" not in page
-    assert "合同金额合计 290.00 万元超过批复投资 280.00 万元" in post(
-        clerk, project, contract(number="HT-2026-002", kind="supervision", amount="40")
+    assert "合同金额合计 300.00 万元超过批复投资 280.00 万元" in post(
+        clerk, project, contract(number="HT-2026-002", kind="other", amount="40")
     )
-    assert not Payment.objects.exists() and Contract.objects.count() == 1
+    assert not Payment.objects.exists() and Contract.objects.count() == 2
 
 
 def test_other_units_and_bureaus_cannot_record(demo):
@@ -352,8 +450,8 @@ def test_an_agreed_change_becomes_the_budget_in_force(demo):
         {"action": "change_decide", "change": recorded.pk, "decision": "agree", "note": "同意变更"},
     )
     assert "已办理变更" in page and "现行批复投资 200.00 万元" in page
-    post(clerk, project, PROCUREMENT)
-    assert "合同金额合计 250.00 万元超过批复投资 200.00 万元" in post(clerk, project, contract())
+    procure(clerk, project)
+    assert "合同金额合计 260.00 万元超过批复投资 200.00 万元" in post(clerk, project, contract())
     events = AuditEvent.objects.filter(action__in=["change.submit", "change.approve"]).order_by("seq")
     assert [e.action for e in events] == ["change.submit", "change.approve"]
 
@@ -407,7 +505,7 @@ def test_after_approval_through_the_pages(demo, pack):
     project = approved_project(pack)
     prefix = UNITS[pack][0]
     clerk = client_for(f"{prefix}_clerk")
-    post(clerk, project, {**PROCUREMENT, "award_notice_on": "2026-09-28"})
+    procure(clerk, project, award_notice_on="2026-09-28")
     assert "已登记合同" in post(clerk, project, contract(signed_on="2026-09-28"))
     page = post(clerk, project, {})
     for rule_id, due in FILINGS[pack].items():
@@ -436,7 +534,7 @@ def test_after_approval_through_the_pages(demo, pack):
     else:
         assert 'value="progress"' not in page  # no monthly report in these packs
     assert "已提交变更申请" in post(clerk, project, change("270"))
-    registered = Contract.objects.get(project=project)
+    registered = Contract.objects.get(project=project, kind="main")
     page = post(clerk, project, payment(registered.pk, "75", "首付"))
     assert "已登记支付" in page
     if FILINGS[pack]:
@@ -448,7 +546,7 @@ def test_after_approval_through_the_pages(demo, pack):
 def test_a_late_filing_is_marked_late(demo):
     project = approved_project("shangcheng")
     clerk = client_for("shc_clerk")
-    post(clerk, project, {**PROCUREMENT, "award_notice_on": "2026-09-28"})
+    procure(clerk, project, award_notice_on="2026-09-28")
     post(clerk, project, contract(signed_on="2026-09-28"))
     page = post(
         clerk,
@@ -473,7 +571,7 @@ def test_the_bureau_sees_who_has_not_reported(demo):
     Project.objects.filter(pk=silent.pk).update(name="上城区教育局校园安全平台")
     clerk = client_for("shc_clerk")
     for project in (reported, silent):
-        post(clerk, project, {**PROCUREMENT, "award_notice_on": "2026-09-28"})
+        procure(clerk, project, award_notice_on="2026-09-28")
         post(clerk, project, contract(signed_on="2026-09-28"))
     post(
         clerk, reported, {"action": "progress", "period": "2026-11", "percent_complete": "40", "spent": "100"}
@@ -569,9 +667,9 @@ def test_shangcheng_pays_only_with_the_payment_report(demo, report, message):
     """上城 ¶58: 在符合资金支付条件时需提前填报《电子政务项目资金支付报备单》."""
     project = approved_project("shangcheng")
     clerk = client_for("shc_clerk")
-    post(clerk, project, PROCUREMENT)
+    procure(clerk, project)
     post(clerk, project, contract())
-    registered = Contract.objects.get(project=project)
+    registered = Contract.objects.get(project=project, kind="main")
     page = post(clerk, project, payment(registered.pk, "75", "首付", **report))
     assert "《电子政务项目资金支付报备单》" in page and message in page
     assert not Payment.objects.exists()
@@ -634,7 +732,7 @@ def test_shizuishan_filings_are_confirmed_up_to_the_region(demo):
     """石嘴山 第十八条 “全口径”备案: 市数据局汇总 → 自治区政府办公厅备案 (ST-001-08, escalation region)."""
     project = approved_project("shizuishan")
     clerk = client_for("szs_clerk")
-    post(clerk, project, {**PROCUREMENT, "award_notice_on": "2026-09-28"})
+    procure(clerk, project, award_notice_on="2026-09-28")
     post(
         clerk,
         project,
@@ -662,9 +760,9 @@ def test_settlement_returns_the_leftover_in_full(demo):
     project = approved_project("jinxiang")
     post(client_for("jx_finance"), project, budget("2027", fiscal="150"))
     clerk = client_for("jx_clerk")
-    post(clerk, project, PROCUREMENT)
+    procure(clerk, project)
     post(clerk, project, contract())
-    registered = Contract.objects.get(project=project)
+    registered = Contract.objects.get(project=project, kind="main")
     post(clerk, project, payment(registered.pk, "100", "首付"))
     settle = {"action": "settlement", "settled_on": "2026-11-20", "returned": "49.9999"}
     assert "应退回结余资金 50.00 万元（已安排预算 150.00 万元，实际支付 100.00 万元）" in post(
@@ -701,11 +799,11 @@ CLAUSE_RULES = [
 def test_each_mandatory_clause(demo, pack, clause, words):
     project = approved_project(pack)
     clerk = client_for(f"{UNITS[pack][0]}_clerk")
-    post(clerk, project, PROCUREMENT)
+    procure(clerk, project)
     page = post(clerk, project, contract(**{f"clause_{clause}": None}))
     refused = next(m for m in re.findall(r'role="status">([^<]*)', page) if m.startswith("未能登记"))
     assert "合同不符合刚性规定" in refused and words in refused, refused
-    assert not Contract.objects.exists()
+    assert not Contract.objects.filter(kind="main").exists()
     assert "已登记合同" in post(clerk, project, contract())
 
 
@@ -713,7 +811,7 @@ def test_shizuishan_service_contract_without_construction_content(demo):
     """石嘴山 RJ-31 (第十四条): 服务类项目 不得含建设内容, 服务期不超过三年."""
     project = approved_project("shizuishan", category="SERVICE")
     clerk = client_for("szs_clerk")
-    post(clerk, project, PROCUREMENT)
+    procure(clerk, project)
     page = post(
         clerk,
         project,
@@ -732,7 +830,7 @@ def test_the_contract_stays_within_the_control_price(demo):
     """章贡 第十九条: 在预算控制价格内启动政府采购 (TH-19)."""
     project = approved_project("zhanggong")
     clerk = client_for("zg_clerk")
-    post(clerk, project, {**PROCUREMENT, "control_price": "240"})
+    procure(clerk, project, control_price="240")
     assert "合同金额不能超过预算控制价 240.00 万元" in post(clerk, project, contract(amount="240.0001"))
     assert "已登记合同" in post(clerk, project, contract(amount="240"))
 
@@ -740,7 +838,7 @@ def test_the_contract_stays_within_the_control_price(demo):
 def test_a_filing_for_another_units_project_is_not_found(demo):
     project = approved_project("jinxiang")
     clerk = client_for("jx_clerk")
-    post(clerk, project, PROCUREMENT)
+    procure(clerk, project)
     post(clerk, project, contract(signed_on="2026-10-15"))
     other = client_for("jx_clerk2")
     filing = {"action": "filing", "rule_id": "DL-30", "filed_on": "2026-10-20", "content": "代报"}

@@ -319,6 +319,7 @@ class Facts(_Model):
     has_data_catalog: bool = False  # 政务数据资源共享清单
     has_security_solution: bool = False  # 网络与信息安全解决方案
     has_supervision_contract: bool = False  # 已引入监理
+    supervision_tendered: bool = False  # 监理单独采购（独立招标）
     budget_includes_testing: bool = False  # 系统测评费用纳入预算
     budget_includes_mlps: bool = False  # 等级保护（含密评）费用纳入预算
     in_annual_plan: bool = False

@@ -905,6 +905,21 @@ FINDINGS = [
             "procurement_route": "GOV_PROCUREMENT",
             "dates": {"approved": "2026-01-05", "award_notice": "2026-03-01"},
             "has_supervision_contract": True,
+            "supervision_tendered": True,
+        },
+        "hard",
+    ),
+    (  # a 监理 contract without its own tender still fires: 监理独立招标 (¶55)
+        "RJ-106",
+        {
+            "procurement_route": "GOV_PROCUREMENT",
+            "dates": {"approved": "2026-01-05", "award_notice": "2026-03-01"},
+            "has_supervision_contract": True,
+        },
+        {
+            "procurement_route": "SMALL_PUBLIC_RESOURCE",
+            "dates": {"approved": "2026-01-05", "award_notice": "2026-03-01"},
+            "has_supervision_contract": True,
         },
         "hard",
     ),
