@@ -123,7 +123,7 @@ class ChangeDecisionForm(forms.Form):
 class FilingForm(forms.Form):
     rule_id = forms.CharField(widget=forms.HiddenInput, max_length=80)
     filed_on = _date("备案（报送）日期")
-    content = forms.CharField(label="备案内容", max_length=4000, validators=[reject_markup])
+    content = forms.CharField(label="备案说明", max_length=4000, required=False, validators=[reject_markup])
 
 
 class AcknowledgeForm(forms.Form):

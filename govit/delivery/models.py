@@ -180,7 +180,11 @@ class Filing(models.Model):
     cite = models.CharField("依据", max_length=300, blank=True)
     due_on = models.DateField("应办日期", null=True, blank=True)
     filed_on = models.DateField("备案（报送）日期")
-    content = models.TextField("备案内容")
+    content = models.TextField("备案说明", blank=True)
+    form_id = models.CharField(
+        "备案表", max_length=80, blank=True, help_text="政策包中 purpose: filing 的表单"
+    )
+    data = models.JSONField("备案表内容", default=dict, blank=True, help_text="{栏目: 值}，含取自项目的栏目")
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="报送人", on_delete=models.PROTECT, related_name="+"
     )

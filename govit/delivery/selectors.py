@@ -250,6 +250,35 @@ def filings_due(project: Project, policy: dict[str, Any] | None = None) -> list[
     return out
 
 
+def filing_form(project: Project, rule_id: str, policy: dict[str, Any] | None = None) -> Any | None:
+    """The pack's filing form (``purpose: filing``) for deadline ``rule_id`` that applies to the project
+    (石嘴山 第十八条(二): one content list per project type), if any."""
+    try:
+        pack = load_pack(project.pack_code).pack
+    except PackError:
+        return None
+    policy = policy if policy is not None else project_policy(project)
+    applicable = set(policy.get("forms", []))
+    return next(
+        (f for f in pack.forms if f.purpose == "filing" and rule_id in f.fulfils and f.id in applicable),
+        None,
+    )
+
+
+def filing_rows(filing: Filing, pack_code: str) -> list[tuple[str, Any]]:
+    """(label, value) of a filing made with a form of pack ``pack_code``, in the form's order."""
+    if not filing.form_id:
+        return []
+    try:
+        forms = {f.id: f for f in load_pack(pack_code).pack.forms}
+    except PackError:
+        forms = {}
+    form = forms.get(filing.form_id)
+    if form is None:
+        return [(key, value) for key, value in filing.data.items()]
+    return [(spec.label, filing.data[spec.key]) for spec in form.fields if spec.key in filing.data]
+
+
 def monthly_report_rule(project: Project) -> Any | None:
     """The pack's monthly progress-report deadline (上城 DL-46 每月20日前), if any."""
     for rule in _deadline_rules(project).values():

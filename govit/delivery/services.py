@@ -48,8 +48,9 @@ from govit.experts.choices import VendorRole
 from govit.experts.models import ProjectVendor
 from govit.projects.choices import FundingSource, Status
 from govit.projects.models import Project
-from govit.projects.packforms import form_check
+from govit.projects.packforms import bind, form_check
 from govit.projects.permissions import is_competent_reviewer, is_unit_member
+from govit.projects.policy import project_policy
 from govit.projects.services import project_lock, project_transition_record
 
 # Statuses in which a project is delivered: approved and not yet accepted.
@@ -514,18 +515,42 @@ def change_decide(*, actor: Any, change: ChangeRequest, agree: bool, note: str) 
 PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
+def _filing_data(project: Project, form: Any, raw: dict[str, Any] | None) -> dict[str, Any]:
+    """The filing form filled in and checked; fields the project holds (项目名称) are taken from it, so a
+    filing always carries the 立项 name (上城 ¶57)."""
+    label = f"《{form.name}》"
+    clean, errors = form_check(project, form, raw or {})
+    if errors:
+        key, message = next(iter(errors.items()))
+        raise ServiceError(f"{label}：{message}", field=f"data_{key}")
+    for bound in bind(project, form, clean).fields:
+        if bound.from_project:
+            clean[bound.key] = bound.value
+    return clean
+
+
 def filing_record(
-    *, actor: Any, project: Project, rule_id: str, filed_on: dt.date | None, content: str
+    *,
+    actor: Any,
+    project: Project,
+    rule_id: str,
+    filed_on: dt.date | None,
+    content: str = "",
+    data: dict[str, Any] | None = None,
 ) -> Filing:
-    """备案 / 报送 — discharges the pack deadline ``rule_id`` (met or late against its due date)."""
+    """备案 / 报送 — discharges the pack deadline ``rule_id`` (met or late against its due date). Where the
+    pack has a filing form for the deadline, its fields are the content; otherwise a written account."""
     _allowed(actor, project, "filing.record")
     filed_on = _date_not_future(filed_on, "filed_on", "备案（报送）日期")
-    content = text_clean(content, field="content", label="备案内容", limit=4000)
     with transaction.atomic():
         locked = project_lock(project)
-        due = next((d for d in selectors.filings_due(locked) if d["id"] == rule_id), None)
+        policy = project_policy(locked)
+        due = next((d for d in selectors.filings_due(locked, policy) if d["id"] == rule_id), None)
         if due is None:
             raise ServiceError("该项目当前没有这项须备案的事项", field="rule_id")
+        form = selectors.filing_form(locked, rule_id, policy)
+        clean = _filing_data(locked, form, data) if form is not None else {}
+        content = text_clean(content, field="content", label="备案说明", limit=4000, required=form is None)
         trigger = due.get("trigger_date")
         if trigger and filed_on.isoformat() < trigger:
             raise ServiceError(f"备案日期不能早于起算日期（{trigger}）", field="filed_on")
@@ -541,6 +566,8 @@ def filing_record(
             due_on=dt.date.fromisoformat(due["due"]) if due.get("due") else None,
             filed_on=filed_on,
             content=content,
+            form_id=form.id if form is not None else "",
+            data=clean,
             filed_by=actor,
             filed_at=clock.now(),
         )
@@ -555,6 +582,8 @@ def filing_record(
                 "due_on": filing.due_on.isoformat() if filing.due_on else None,
                 "filed_on": filed_on.isoformat(),
                 "late": late,
+                "form": filing.form_id,
+                "data": clean,
             },
         )
         notify_after_commit(

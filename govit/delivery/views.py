@@ -46,6 +46,13 @@ def _owned(model: Any, pk: int, project: Project, label: str) -> Any:
     return record
 
 
+def _prefixed(request: HttpRequest, prefix: str) -> dict[str, str]:
+    """{key: value} of the posted fields named ``<prefix><key>`` (a pack form's fields)."""
+    return {
+        key[len(prefix) :]: str(request.POST.get(key, "")) for key in request.POST if key.startswith(prefix)
+    }
+
+
 def _reasons(request: HttpRequest) -> dict[str, str]:
     return {
         key[len("reason_") :]: str(request.POST.get(key, ""))
@@ -146,6 +153,7 @@ def _filing(request: HttpRequest, project: Project, form: FilingForm) -> None:
         rule_id=data["rule_id"],
         filed_on=data["filed_on"],
         content=data["content"],
+        data=_prefixed(request, "data_"),
     )
     late = filing.due_on is not None and filing.filed_on > filing.due_on
     messages.success(request, f"已备案：{filing.title}" + ("（逾期）" if late else ""))
@@ -331,7 +339,7 @@ def delivery_page(request: HttpRequest, project_id: int) -> HttpResponse:
             "changes": list(project.change_requests.select_related("submitted_by", "decided_by")),
             "change_form": change_form,
             "can_decide_changes": is_competent_reviewer(request.user, project),
-            "filings_due": selectors.filings_due(project, policy),
+            "filings_due": _filings_due(request, project, policy),
             "filings": _filings(request, project),
             "monthly_rule": selectors.monthly_report_rule(project),
             "reports": list(project.progress_reports.order_by("-period")),
@@ -441,6 +449,19 @@ def project_library(request: HttpRequest) -> HttpResponse:
     return render(request, "delivery/library.html", {"rows": rows})
 
 
+def _filings_due(request: HttpRequest, project: Project, policy: dict[str, Any]) -> list[dict[str, Any]]:
+    """The filings due, each with the pack's filing form bound to what was just posted for it (kept when
+    the filing was refused) or empty."""
+    due = selectors.filings_due(project, policy)
+    posted_rule = request.POST.get("rule_id") if request.method == "POST" else None
+    for item in due:
+        form = selectors.filing_form(project, item["id"], policy)
+        if form is not None:
+            values = _prefixed(request, "data_") if posted_rule == item["id"] else {}
+            item["form"] = bind(project, form, values)
+    return due
+
+
 def _filings(request: HttpRequest, project: Project) -> list[Filing]:
     """The project's filings, each with the level that confirms it next and whether the user is that level."""
     filings = list(project.filings.select_related("filed_by", "acknowledged_by"))
@@ -448,4 +469,5 @@ def _filings(request: HttpRequest, project: Project) -> list[Filing]:
         level = selectors.filing_next_level(filing)
         filing.next_level = level  # type: ignore[attr-defined]
         filing.can_acknowledge = level is not None and services.acknowledges_for(request.user, level)  # type: ignore[attr-defined]
+        filing.rows = selectors.filing_rows(filing, project.pack_code)  # type: ignore[attr-defined]
     return filings

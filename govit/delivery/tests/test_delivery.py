@@ -290,7 +290,9 @@ def test_shangcheng_government_procurement_needs_a_separately_tendered_superviso
     refused = post(clerk, project, contract())
     assert "未能登记：采购不符合刚性规定：纳入政府采购的项目须实行工程监理制" in refused and "¶55" in refused
     assert not Contract.objects.exists()
-    supervised = contract(kind="supervision", number="JL-1", supplier_name="某某工程监理有限公司", amount="10")
+    supervised = contract(
+        kind="supervision", number="JL-1", supplier_name="某某工程监理有限公司", amount="10"
+    )
     assert "已登记合同 JL-1" in post(clerk, project, supervised)
     assert "采购不符合刚性规定" in post(clerk, project, contract())  # a 监理 contract without its own tender
     assert "已登记监理采购结果" in post(clerk, project, SUPERVISION)
@@ -498,6 +500,25 @@ FILINGS = {
 }
 
 
+# The pack's filing form where it has one (石嘴山 第十八条(二)1 新建类, 上城 ¶57); free text elsewhere.
+BUILD_FILING = {
+    "data_main_functions": "教学资源管理、排课、学情分析",
+    "data_winner": "某某信息技术有限公司",
+    "data_settlement_amount": "250",
+    "data_approval_department": "石嘴山市数据局",
+    "data_fund_source": "市本级财政资金",
+    "data_resource_catalog": "学籍信息、课程信息",
+    "data_sharing": "学籍信息向市共享平台开放",
+    "data_mlps_filing": "第二级，已备案",
+    "data_crypto": "采用商用密码 SM2/SM4",
+    "data_security_assessment": "已完成上线前安全评估",
+}
+FILING_DATA = {
+    "shizuishan": BUILD_FILING,
+    "shangcheng": {"data_document_name": "项目合同", "data_generated_on": "2026-09-28"},
+}
+
+
 @pytest.mark.parametrize("pack", list(UNITS))
 def test_after_approval_through_the_pages(demo, pack):
     """Procurement, contract, the filings the pack asks for (due dates hand-computed), two monthly progress
@@ -513,7 +534,13 @@ def test_after_approval_through_the_pages(demo, pack):
         page = post(
             clerk,
             project,
-            {"action": "filing", "rule_id": rule_id, "filed_on": due, "content": "合同文本及附件已报送"},
+            {
+                "action": "filing",
+                "rule_id": rule_id,
+                "filed_on": due,
+                "content": "合同文本及附件已报送",
+                **FILING_DATA.get(pack, {}),
+            },
         )
         assert "已备案" in page and "（逾期）" not in page
         deadline = next(d for d in project_policy(project)["deadlines"] if d["id"] == rule_id)
@@ -543,6 +570,70 @@ def test_after_approval_through_the_pages(demo, pack):
         assert "已确认备案" in post(reviewer, project, {"action": "acknowledge", "filing": filing.pk})
 
 
+@pytest.mark.parametrize(
+    ("nature", "form", "field"),
+    [
+        ("NEW", "F-001-FILING-BUILD", "信息资源目录"),  # 第十八条(二)1
+        ("SERVICE_PURCHASE", "F-001-FILING-SERVICE", "服务期限"),  # 第十八条(二)2
+    ],
+)
+def test_shizuishan_filing_content_follows_the_project_type(demo, nature, form, field):
+    project = approved_project("shizuishan")
+    Project.objects.filter(pk=project.pk).update(nature=nature)
+    clerk = client_for("szs_clerk")
+    procure(clerk, project, award_notice_on="2026-09-28")
+    post(clerk, project, contract(signed_on="2026-09-28"))
+    page = post(clerk, project, {})
+    assert "第十八条(二)" in page and field in page
+    filing = {"action": "filing", "rule_id": "DL-10", "filed_on": "2026-10-20"}
+    page = post(
+        clerk, project, {**filing, "data_winner": "某某信息技术公司", "data_project_name": "别的名称"}
+    )
+    assert "未能登记：《项目备案表" in page and "请填写“" in page
+    assert 'value="某某信息技术公司"' in page  # what was typed is kept
+    assert not project.filings.exists()
+    data = (
+        BUILD_FILING
+        if nature == "NEW"
+        else {
+            "data_service_content": "教学平台运营服务",
+            "data_winner": "某某信息技术有限公司",
+            "data_settlement_amount": "250",
+            "data_approval_department": "石嘴山市数据局",
+            "data_fund_source": "市本级财政资金",
+            "data_service_period": "2026-10 至 2027-09",
+        }
+    )
+    page = post(clerk, project, {**filing, **data, "data_project_name": "别的名称"})
+    assert "已备案：完成招标后一个月内备案" in page, page
+    recorded = project.filings.get()
+    assert recorded.form_id == form and recorded.data["project_name"] == project.name  # 立项 name, not typed
+    assert field in page and "别的名称" not in page
+
+
+def test_shangcheng_filing_carries_the_approved_name(demo):
+    """上城 ¶57: 上述文档中“项目名称”应与立项文件保持一致 — the name comes from the project."""
+    project = approved_project("shangcheng")
+    clerk = client_for("shc_clerk")
+    procure(clerk, project, award_notice_on="2026-09-28")
+    post(clerk, project, contract(signed_on="2026-09-28"))
+    filing = {"action": "filing", "rule_id": "DL-44-contract", "filed_on": "2026-10-09"}
+    page = post(
+        clerk, project, {**filing, "data_document_name": "项目合同", "data_generated_on": "2026-9-28"}
+    )
+    assert "“文件生成日期”的日期格式应为 YYYY-MM-DD" in page and not project.filings.exists()
+    page = post(
+        clerk, project, {**filing, "data_document_name": "项目合同", "data_generated_on": "2026-09-28"}
+    )
+    assert "已备案" in page
+    assert project.filings.get().data == {
+        "document_name": "项目合同",
+        "document_number": "",
+        "generated_on": "2026-09-28",
+        "project_name": project.name,
+    }
+
+
 def test_a_late_filing_is_marked_late(demo):
     project = approved_project("shangcheng")
     clerk = client_for("shc_clerk")
@@ -551,7 +642,13 @@ def test_a_late_filing_is_marked_late(demo):
     page = post(
         clerk,
         project,
-        {"action": "filing", "rule_id": "DL-44-contract", "filed_on": "2026-10-12", "content": "补报"},
+        {
+            "action": "filing",
+            "rule_id": "DL-44-contract",
+            "filed_on": "2026-10-12",
+            "content": "补报",
+            **FILING_DATA["shangcheng"],
+        },
     )
     assert "已备案：合同文件生成后5个工作日内备案（逾期）" in page
     assert (
@@ -736,7 +833,7 @@ def test_shizuishan_filings_are_confirmed_up_to_the_region(demo):
     post(
         clerk,
         project,
-        {"action": "filing", "rule_id": "DL-10", "filed_on": "2026-10-20", "content": "项目备案信息"},
+        {"action": "filing", "rule_id": "DL-10", "filed_on": "2026-10-20", **BUILD_FILING},
     )
     filing = project.filings.get()
     nx = client_for("nx_supervisor")

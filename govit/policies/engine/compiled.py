@@ -41,6 +41,7 @@ class CompiledPack:
     findings: list[Item] = field(default_factory=list)
     validations: list[Item] = field(default_factory=list)
     deadlines: list[Item] = field(default_factory=list)
+    forms: list[Item] = field(default_factory=list)
     slot_owner: list[str] = field(default_factory=list)
     gather: dict[str, Callable[[Sequence[Any]], tuple[Any, ...]]] = field(default_factory=dict)
     statics: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -90,6 +91,13 @@ def static_checks(pack: Pack, file: str) -> list[Problem]:
         for rid in rule.disables:
             if rid not in seen:
                 problems.append(Problem(file, rule.id, f"disables unknown rule '{rid}'"))
+    deadline_ids = {d.id for d in pack.deadlines}
+    for form in pack.forms:
+        for rid in form.fulfils:
+            if rid not in deadline_ids:
+                problems.append(Problem(file, form.id, f"fulfils unknown deadline '{rid}'"))
+        if form.purpose == "filing" and not form.fulfils:
+            problems.append(Problem(file, form.id, "a filing form must name the deadlines it fulfils"))
     for d in pack.deadlines:
         if d.trigger not in _DATE_FIELDS and d.trigger not in DEADLINE_SPECIAL_TRIGGERS:
             problems.append(
@@ -183,7 +191,17 @@ def compile_pack(pack: Pack, file: str, files: list[str] | None = None) -> Compi
         return add(rule_id, what, r)
 
     items: dict[str, list[Item]] = {
-        k: [] for k in ("scope", "thresholds", "route", "documents", "findings", "validations", "deadlines")
+        k: []
+        for k in (
+            "scope",
+            "thresholds",
+            "route",
+            "documents",
+            "findings",
+            "validations",
+            "deadlines",
+            "forms",
+        )
     }
     for sc in pack.scope:
         items["scope"].append(Item(sc, _static(sc), slot(sc.id, "when", sc.when)))
@@ -224,6 +242,8 @@ def compile_pack(pack: Pack, file: str, files: list[str] | None = None) -> Compi
         items["validations"].append(Item(v, _static(v), add(v.id, "check", combined)))
     for dl in pack.deadlines:
         items["deadlines"].append(Item(dl, _static(dl), slot(dl.id, "when", dl.when)))
+    for form in pack.forms:
+        items["forms"].append(Item(form, {"id": form.id}, slot(form.id, "when", form.when)))
 
     if problems:
         raise PackError(problems)
@@ -234,7 +254,7 @@ def compile_pack(pack: Pack, file: str, files: list[str] | None = None) -> Compi
     parts.append(RewriteResult(parts=["true"]))
     owners.append("(true)")
     getters: dict[str, Callable[[Sequence[Any]], tuple[Any, ...]]] = {}
-    for kind in ("scope", "route", "documents", "findings", "deadlines"):
+    for kind in ("scope", "route", "documents", "findings", "deadlines", "forms"):
         slots = [it.slot if it.slot >= 0 else true_slot for it in items[kind]]
         getters[kind] = _gather(slots)
     thr = items["thresholds"]
@@ -273,5 +293,6 @@ def compile_pack(pack: Pack, file: str, files: list[str] | None = None) -> Compi
         findings=items["findings"],
         validations=items["validations"],
         deadlines=items["deadlines"],
+        forms=items["forms"],
         threshold_ids=frozenset(it.rule.id for it in items["thresholds"]),
     )

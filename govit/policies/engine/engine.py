@@ -73,6 +73,7 @@ class Evaluation:
     disabled: list[str] = field(default_factory=list)
     errors: list[dict[str, str]] = field(default_factory=list)
     threshold_ids: frozenset[str] = frozenset()  # every threshold of the pack, applicable or not
+    forms: list[str] = field(default_factory=list)  # ids of the forms whose condition holds
 
     # ------------------------------------------------------------ convenience accessors
     @property
@@ -137,6 +138,7 @@ class Evaluation:
                 for v, status, err in self.validations
             ],
             "deadlines": self.deadlines,
+            "forms": self.forms,
             "disabled": self.disabled,
             "errors": self.errors,
         }
@@ -385,6 +387,7 @@ def evaluate(
             validations.append((it.static, "error", msg))
 
     deadlines = [_deadline(pack, it, facts, on, calendar) for it in dls]
+    forms = [f["id"] for f in compress(statics["forms"], gather["forms"](res))]
     return Evaluation(
         pack.meta,
         on,
@@ -399,4 +402,5 @@ def evaluate(
         sorted(disabled) if disabled else [],
         errors,
         pack.threshold_ids,
+        forms,
     )

@@ -406,10 +406,19 @@ class Form(_Rule):
     name: str
     kind: Literal["form", "table", "checklist"] = "form"
     stage: str | None = None
-    purpose: Literal["payment_report", "termination"] | None = Field(
+    purpose: Literal["payment_report", "termination", "filing"] | None = Field(
         default=None,
         description="what the system uses the form for beyond its stage: filled before each payment "
-        "(资金支付报备单), or the cases a termination may cite",
+        "(资金支付报备单), the cases a termination may cite, or the content of a filing (备案) that "
+        "discharges the deadlines in `fulfils`",
+    )
+    when: Expr | None = Field(
+        default=None,
+        description="the form applies only when this holds (e.g. one filing form per project type)",
+    )
+    fulfils: list[str] = Field(
+        default_factory=list,
+        description="deadline ids a filing made with this form discharges (purpose: filing)",
     )
     fields: list[FormField] = Field(default_factory=list)
     items: list[str] = Field(default_factory=list, description="checklist items (kind=checklist)")

@@ -146,6 +146,26 @@ def test_unknown_stage_reference(tmp_path):
         load_pack_file(write_pack(tmp_path, body))
 
 
+def test_a_filing_form_names_deadlines_that_exist(tmp_path):
+    body = """
+    forms:
+      - id: F-1
+        name: 备案表
+        purpose: filing
+        fulfils: [DL-NOPE]
+        cite: {article: 第一条, quote: 测试}
+        catalogue: [X-TEST-1]
+      - id: F-2
+        name: 备案表
+        purpose: filing
+        cite: {article: 第一条, quote: 测试}
+        catalogue: [X-TEST-1]
+    """
+    problems = [p.problem for p in lint_file(write_pack(tmp_path, body))]
+    assert "fulfils unknown deadline 'DL-NOPE'" in problems
+    assert "a filing form must name the deadlines it fulfils" in problems
+
+
 def test_scoring_must_sum_to_100(tmp_path):
     body = """
     scoring:

@@ -702,3 +702,19 @@ def test_pack_lints_clean():
     from govit.policies.engine.loader import PACKS_DIR
 
     assert lint_file(PACKS_DIR / "shizuishan.yaml") == []
+
+
+@pytest.mark.parametrize(
+    ("nature", "forms"),
+    [
+        ("NEW", ["F-001-FILING-BUILD"]),
+        ("REBUILD", ["F-001-FILING-BUILD"]),
+        ("SERVICE_PURCHASE", ["F-001-FILING-SERVICE"]),
+        ("OM", []),  # 运行维护类 is filed by DL-09 (运维资金使用情况), not by DL-10
+    ],
+)
+def test_filing_content_by_project_type(pack, nature, forms):
+    """§7.2.4 / 第十八条(二): the filing form that applies follows the project type."""
+    ev = ev_for(pack, nature=nature)
+    assert [f for f in ev.forms if "FILING" in f] == forms
+    assert ev.to_dict()["forms"] == ev.forms
