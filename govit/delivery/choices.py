@@ -52,6 +52,7 @@ CLAUSE_LABELS = dict(CLAUSES)
 
 
 class ChangeKind(models.TextChoices):
+    GOAL = "goal", "建设目标"
     BUDGET = "budget", "投资（预算）"
     SCOPE = "scope", "建设内容"
     SCHEDULE = "schedule", "建设工期"

@@ -118,6 +118,10 @@ class ChangeDecisionForm(forms.Form):
         error_messages={"required": "请选择办理结果"},
     )
     note = forms.CharField(label="办理意见", max_length=2000, validators=[reject_markup])
+    reapproval_number = forms.CharField(
+        label="调整批复文号", max_length=80, required=False, validators=[reject_markup]
+    )
+    reapproved_on = _date("调整批复日期")
 
 
 class FilingForm(forms.Form):

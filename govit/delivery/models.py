@@ -151,6 +151,11 @@ class ChangeRequest(_Decided):
     route_stage_name = models.CharField("办理方式", max_length=200)
     cite = models.CharField("依据", max_length=300, blank=True)
     required_documents = models.JSONField("须提交的材料", default=list, blank=True)
+    needs_reapproval = models.BooleanField(
+        "须重新履行审批手续", default=False, help_text="办理环节由项目审批部门参与（金乡 第三十三条）"
+    )
+    reapproval_number = models.CharField("调整批复文号", max_length=80, blank=True)
+    reapproved_on = models.DateField("调整批复日期", null=True, blank=True)
     status = models.CharField(
         "状态", max_length=16, choices=ChangeStatus.choices, default=ChangeStatus.SUBMITTED, db_index=True
     )
@@ -206,7 +211,10 @@ class Filing(models.Model):
         verbose_name = "备案"
         verbose_name_plural = "备案"
         ordering = ["filed_on", "id"]
-        constraints = [models.UniqueConstraint(fields=["project", "rule_id"], name="uniq_filing_per_rule")]
+        constraints = [
+            # a deadline that comes back (备案更新 after each change) is filed once per due date
+            models.UniqueConstraint(fields=["project", "rule_id", "due_on"], name="uniq_filing_per_due_date")
+        ]
 
     def __str__(self) -> str:
         return f"{self.project} {self.title}"

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Sum
+from django.utils import timezone
 
 from govit.accounts.choices import JurisdictionLevel
 from govit.accounts.models import Jurisdiction
@@ -70,7 +71,15 @@ def delivery_facts(project: Project) -> dict[str, Any]:
     if project.contracts.filter(kind=ContractKind.SUPERVISION).exists():
         facts["has_supervision_contract"] = True
     for rule_id, filed_on in Filing.objects.filter(project=project).values_list("rule_id", "filed_on"):
-        facts[f"fulfilled.{rule_id}"] = filed_on
+        facts[f"fulfilled.{rule_id}"] = filed_on  # ordered by date: the latest filing
+    changed = (
+        ChangeRequest.objects.filter(project=project, status=ChangeStatus.APPROVED)
+        .order_by("-decided_at")
+        .values_list("decided_at", flat=True)
+        .first()
+    )
+    if changed is not None:
+        facts["dates.change_occurred"] = timezone.localdate(changed)
     first_budget = BudgetArrangement.objects.filter(project=project).order_by("approved_on").first()
     if first_budget is not None:
         facts["dates.budget_approved"] = first_budget.approved_on
@@ -203,7 +212,7 @@ def change_route(project: Project, new_total_yuan: int, on: dt.date) -> ChangeRo
     overlay: dict[str, Any] = {"dates.change_occurred": on}
     overlay.update({f"amounts.{k}": v for k, v in _scaled(heads, new_total_yuan).items()})
     overlay.update({f"funding.{k}": v for k, v in _scaled(funds, baseline).items()})
-    before = project_policy(project)
+    before = project_policy(project, {"dates.change_occurred": None})  # as if no change had happened
     after = project_policy(project, overlay)
     if "error" in after:
         route.error = str(after["error"])

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from govit.accounts.choices import Role
 from govit.accounts.models import Jurisdiction, Organisation
@@ -452,6 +453,7 @@ def change_submit(
             route_stage_name=str(stage.get("name") or "报主管部门备案")[:200],
             cite=f"{cite.get('article', '')}：{cite.get('quote', '')}"[:300] if cite else "",
             required_documents=[{"code": d["code"], "name": d["name"]} for d in route.documents],
+            needs_reapproval="PROJECT_APPROVAL" in (stage.get("roles") or []),
             status=ChangeStatus.REDECLARE if route.redeclare else ChangeStatus.SUBMITTED,
             submitted_by=actor,
             submitted_at=clock.now(),
@@ -479,8 +481,18 @@ def change_submit(
     return change
 
 
-def change_decide(*, actor: Any, change: ChangeRequest, agree: bool, note: str) -> ChangeRequest:
-    """主管部门办理变更：同意（或备案）后变更后投资成为现行预算；须重新申报的不能在此同意."""
+def change_decide(
+    *,
+    actor: Any,
+    change: ChangeRequest,
+    agree: bool,
+    note: str,
+    reapproval_number: str = "",
+    reapproved_on: dt.date | None = None,
+) -> ChangeRequest:
+    """主管部门办理变更：同意（或备案）后变更后投资成为现行预算；须重新申报的不能在此同意. Where the pack
+    routes the change through the 项目审批部门 (金乡 第三十三条 重新履行审批手续), agreeing records its
+    adjustment approval: number and date."""
     project = change.project
     _bureau_only(actor, project, "change.decide")
     note = text_clean(note, field="note", label="办理意见", limit=2000)
@@ -493,14 +505,44 @@ def change_decide(*, actor: Any, change: ChangeRequest, agree: bool, note: str) 
             )
         if change.status != ChangeStatus.SUBMITTED:
             raise ConflictError("该变更已办理", field="note")
+        if agree and change.needs_reapproval:
+            change.reapproval_number = text_clean(
+                reapproval_number, field="reapproval_number", label="项目审批部门的调整批复文号", limit=80
+            )
+            change.reapproved_on = _date_not_future(reapproved_on, "reapproved_on", "调整批复日期")
+            if change.reapproved_on < timezone.localdate(change.submitted_at):
+                raise ServiceError(
+                    "调整批复日期不能早于变更申请日期（应事先提交调整申请）", field="reapproved_on"
+                )
         change.status = ChangeStatus.APPROVED if agree else ChangeStatus.REJECTED
         change.decided_by, change.decided_at, change.decision_note = actor, clock.now(), note
-        change.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        change.save(
+            update_fields=[
+                "status",
+                "decided_by",
+                "decided_at",
+                "decision_note",
+                "reapproval_number",
+                "reapproved_on",
+            ]
+        )
         audit_record(
             actor=actor,
             action="change.approve" if agree else "change.reject",
             target=locked,
-            after={"change": change.pk, "new_total_yuan": change.new_total_yuan, "note": note},
+            after={
+                "change": change.pk,
+                "new_total_yuan": change.new_total_yuan,
+                "note": note,
+                **(
+                    {
+                        "reapproval_number": change.reapproval_number,
+                        "reapproved_on": change.reapproved_on.isoformat(),
+                    }
+                    if change.reapproved_on
+                    else {}
+                ),
+            },
         )
         notify_after_commit(
             organisation_id=locked.lead_unit_id,

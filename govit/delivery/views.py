@@ -140,7 +140,12 @@ def _change_decide(request: HttpRequest, project: Project, form: ChangeDecisionF
     data = form.cleaned_data
     change = _owned(ChangeRequest, data["change"], project, "变更申请")
     services.change_decide(
-        actor=request.user, change=change, agree=data["decision"] == "agree", note=data["note"]
+        actor=request.user,
+        change=change,
+        agree=data["decision"] == "agree",
+        note=data["note"],
+        reapproval_number=data["reapproval_number"],
+        reapproved_on=data["reapproved_on"],
     )
     messages.success(request, "已办理变更")
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from govit.accounts.models import User
 from govit.audit.models import AuditEvent
@@ -437,25 +438,72 @@ def test_shangcheng_change_routing_boundaries(demo, new_total, stage, status):
 
 
 def test_an_agreed_change_becomes_the_budget_in_force(demo):
+    """金乡 第三十三条 (A-JX-06: any change of goal, place, budget, content or schedule is 较大变化): the
+    change goes to the 项目审批部门 again; the bureau agrees only with its adjustment approval."""
     project = approved_project("jinxiang")
     clerk = client_for("jx_clerk")
     page = post(clerk, project, change("200"))
     recorded = project.change_requests.get()
-    assert recorded.route_stage_name == "报主管部门备案" and recorded.reduction_pct == Decimal("28.5714")
-    assert {d["code"] for d in recorded.required_documents} >= {"change_request"}  # 金乡 第二十四条
-    assert "已提交变更申请" in page
+    assert recorded.route_stage_id == "CHG-003-REAPPROVE" and recorded.needs_reapproval
+    assert recorded.reduction_pct == Decimal("28.5714") and "第三十三条" in recorded.cite
+    assert {d["code"] for d in recorded.required_documents} >= {"change_request"}  # 调整申请
+    assert "已提交变更申请，办理方式：较大变化：事先向项目审批部门提交调整申请" in page
     assert "有一项变更尚在办理" in post(clerk, project, change("190"))
     reviewer = client_for("jx_reviewer")
-    page = post(
-        reviewer,
-        project,
-        {"action": "change_decide", "change": recorded.pk, "decision": "agree", "note": "同意变更"},
-    )
+    agree = {"action": "change_decide", "change": recorded.pk, "decision": "agree", "note": "同意变更"}
+    page = post(reviewer, project, agree)
+    assert "请填写项目审批部门的调整批复文号" in page
+    assert project.change_requests.get().status == "submitted"
+    today = clock.today()
+    agree |= {"reapproval_number": "金发改投资〔2026〕88号", "reapproved_on": today.isoformat()}
+    tomorrow = (today + dt.timedelta(days=1)).isoformat()
+    assert "调整批复日期不能晚于今天" in post(reviewer, project, {**agree, "reapproved_on": tomorrow})
+    page = post(reviewer, project, agree)
     assert "已办理变更" in page and "现行批复投资 200.00 万元" in page
+    assert "调整批复 金发改投资〔2026〕88号" in page
+    assert (
+        AuditEvent.objects.get(action="change.approve").after["reapproval_number"] == "金发改投资〔2026〕88号"
+    )
     procure(clerk, project)
     assert "合同金额合计 260.00 万元超过批复投资 200.00 万元" in post(clerk, project, contract())
     events = AuditEvent.objects.filter(action__in=["change.submit", "change.approve"]).order_by("seq")
     assert [e.action for e in events] == ["change.submit", "change.approve"]
+
+
+def test_shizuishan_files_again_within_a_month_of_each_change(demo):
+    """石嘴山 DL-11 (第十八条(一)): 备案信息发生变更后，应在一个月内更新备案信息 — after every change."""
+    project = approved_project("shizuishan")
+    clerk, reviewer = client_for("szs_clerk"), client_for("szs_reviewer")
+    agree = {"action": "change_decide", "decision": "agree", "note": "同意，予以备案"}
+
+    def changed_on(day: dt.date, new_total: str) -> None:
+        with clock.frozen_at(timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))):
+            post(clerk, project, change(new_total))
+            recorded = project.change_requests.latest("id")
+            assert recorded.route_stage_name == "报主管部门备案" and not recorded.needs_reapproval
+            assert "已办理变更" in post(reviewer, project, {**agree, "change": recorded.pk})
+
+    def dl11() -> dict[str, Any]:
+        return next(d for d in project_policy(project)["deadlines"] if d["id"] == "DL-11")
+
+    changed_on(dt.date(2026, 10, 9), "270")
+    assert (dl11()["due"], dl11()["status"]) == ("2026-11-09", "overdue")  # 10-09 + 1 month, a Monday
+    page = post(clerk, project, {})
+    assert 'value="DL-11"' in page and "备案信息变更后一个月内更新" in page
+    filing = {"action": "filing", "rule_id": "DL-11", "content": "投资调减至270万元，已更新备案信息"}
+    assert "已备案：备案信息变更后一个月内更新（逾期）" in post(
+        clerk, project, {**filing, "filed_on": "2026-11-10"}
+    )
+    assert dl11()["status"] == "late"
+    changed_on(dt.date(2026, 11, 20), "260")  # a second change: the filing is due again
+    assert (dl11()["due"], dl11()["status"]) == ("2026-12-21", "open")  # 12-20 is a Sunday → Monday
+    page = post(clerk, project, {**filing, "filed_on": "2026-11-23"})
+    assert "已备案：备案信息变更后一个月内更新" in page and "（逾期）" not in page.split("已备案")[1][:40]
+    assert dl11()["status"] == "met"
+    assert list(project.filings.values_list("rule_id", "filed_on")) == [
+        ("DL-11", dt.date(2026, 11, 10)),
+        ("DL-11", dt.date(2026, 11, 23)),
+    ]
 
 
 @pytest.mark.parametrize(

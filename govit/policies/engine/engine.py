@@ -222,6 +222,10 @@ def _deadline(
             year = None
         else:
             year = trigger_date.year
+            if closing is not None and not rule.closing_event and closing < trigger_date:
+                closing = (
+                    None  # a filing made before this trigger answered an earlier one (备案 after each change)
+                )
 
     due: cal.DueDate | None = None
     extra: dict[str, Any] | None = None
