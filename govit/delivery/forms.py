@@ -158,6 +158,15 @@ class TerminationRequestForm(forms.Form):
     )
 
 
+class SuspensionForm(forms.Form):
+    reason = forms.CharField(label="暂停原因", max_length=2000, validators=[reject_markup])
+    basis = forms.CharField(label="依据（条款）", max_length=300, validators=[reject_markup])
+
+
+class LiftForm(forms.Form):
+    note = forms.CharField(label="恢复建设意见", max_length=2000, validators=[reject_markup])
+
+
 class TerminationDecisionForm(forms.Form):
     termination = forms.IntegerField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(

@@ -12,6 +12,7 @@ from govit.delivery.choices import (
     ProcurementRoute,
     TerminationStatus,
 )
+from govit.projects.choices import Status
 from govit.projects.models import Project
 
 
@@ -261,6 +262,11 @@ class Termination(_Decided):
     reasons = models.JSONField("情形", default=list, blank=True)
     explanation = models.TextField("原因、建设进度及资金支付情况说明")
     rule_id = models.CharField("依据期限规则", max_length=80, blank=True)
+    approvals = models.JSONField(
+        "内部决策和领导批示", default=dict, blank=True, help_text="政策包撤销/终止审批表的内容（上城 ¶67）"
+    )
+    budgeted_yuan = models.PositiveBigIntegerField("申请时已安排预算（元）", default=0)
+    paid_yuan = models.PositiveBigIntegerField("申请时已支付（元）", default=0)
     status = models.CharField(
         "状态", max_length=16, choices=TerminationStatus.choices, default=TerminationStatus.REQUESTED
     )
@@ -276,6 +282,40 @@ class Termination(_Decided):
 
     def __str__(self) -> str:
         return f"{self.project} {self.get_status_display()}"
+
+
+class Suspension(models.Model):
+    """暂停建设 — ordered by the bureau with its reason and basis (章贡 第三十六条、金乡 第四十一条 逾期不整改的
+    暂停项目建设); nothing is recorded for the project until it is lifted, when it returns to where it was."""
+
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="suspensions"
+    )
+    reason = models.TextField("暂停原因")
+    basis = models.CharField("依据", max_length=300)
+    previous_status = models.CharField("暂停前状态", max_length=20, choices=Status.choices)
+    ordered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="决定人", on_delete=models.PROTECT, related_name="+"
+    )
+    ordered_at = models.DateTimeField("暂停时间")
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="恢复人",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    lifted_at = models.DateTimeField("恢复时间", null=True, blank=True)
+    lift_note = models.TextField("恢复建设意见", blank=True)
+
+    class Meta:
+        verbose_name = "暂停建设"
+        verbose_name_plural = "暂停建设"
+        ordering = ["ordered_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.project} 暂停 {self.ordered_at:%Y-%m-%d}"
 
 
 class Incident(models.Model):

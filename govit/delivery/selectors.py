@@ -319,16 +319,25 @@ def reports_missing(projects: Any, period: str, day: dt.date) -> list[tuple[Proj
 # ------------------------------------------------------------------ 撤销终止
 
 
-def termination_reasons(project: Project) -> list[str]:
-    """The cases the pack lists for 撤销/终止建设 (上城 ¶67), from its checklist forms about termination."""
+def _termination_forms(project: Project) -> list[Any]:
     try:
         pack = load_pack(project.pack_code).pack
     except PackError:
         return []
-    for form in pack.forms:
-        if form.purpose == "termination":
-            return [item for item in form.items if not item.startswith("材料")]
+    return [form for form in pack.forms if form.purpose == "termination"]
+
+
+def termination_reasons(project: Project) -> list[str]:
+    """The cases the pack lists for 撤销/终止建设 (上城 ¶67): the items of its termination checklist."""
+    for form in _termination_forms(project):
+        if form.kind == "checklist":
+            return list(form.items)
     return []
+
+
+def termination_form(project: Project) -> Any | None:
+    """The pack's form of approvals a termination request carries (上城 ¶67 党委（党组）会议、分管区领导批示)."""
+    return next((form for form in _termination_forms(project) if form.kind != "checklist"), None)
 
 
 def payment_report_form(project: Project) -> Any | None:
@@ -373,6 +382,8 @@ def library_standing(project: Project, policy: dict[str, Any] | None = None) -> 
     """(in the library, why not): approved and still being delivered, no library clock run out."""
     if getattr(project, "approval", None) is None:
         return False, "项目未立项，未纳入项目库"
+    if project.status == "suspended":
+        return False, "项目已暂停建设，恢复建设前不安排预算"
     if project.status not in {"approved", "in_construction"}:
         return False, f"项目当前状态为“{project.get_status_display()}”，已不在项目库中"
     for clock_item in library_validity(project, policy):

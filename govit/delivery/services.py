@@ -42,6 +42,7 @@ from govit.delivery.models import (
     Procurement,
     ProgressReport,
     Settlement,
+    Suspension,
     Termination,
 )
 from govit.delivery.selectors import contract_check, contract_facts, paid_total, project_paid_total
@@ -60,13 +61,16 @@ REASON_MIN = 10
 MAX_MONTHS = 600
 
 
-def _allowed(actor: Any, project: Project, action: str) -> None:
-    """The unit's clerk or head, while the project is being delivered; a refusal is audited."""
-    if is_unit_member(actor, project) and project.status in DELIVERING:
+def _allowed(actor: Any, project: Project, action: str, also: frozenset[str] = frozenset()) -> None:
+    """The unit's clerk or head, while the project is being delivered (or in ``also``); a refusal is
+    audited. A suspended project records nothing until the bureau lifts the suspension."""
+    if is_unit_member(actor, project) and project.status in DELIVERING | also:
         return
     message = (
         "只有项目建设单位可以登记"
         if not is_unit_member(actor, project)
+        else "项目已暂停建设，恢复建设前不能登记"
+        if project.status == Status.SUSPENDED
         else f"项目当前状态为“{project.get_status_display()}”，不能登记"
     )
     audit_record(
@@ -749,10 +753,18 @@ def _terminate(locked: Project, actor: Any, reason: str) -> None:
     locked.save(update_fields=["status", "current_stage", "version", "updated_at"])
 
 
-def termination_request(*, actor: Any, project: Project, reasons: list[str], explanation: str) -> Termination:
-    """项目建设单位申请撤销/终止建设：情形 (from the pack's list where it has one) and the statement of cause,
-    progress and payments."""
-    _allowed(actor, project, "termination.request")
+def termination_request(
+    *,
+    actor: Any,
+    project: Project,
+    reasons: list[str],
+    explanation: str,
+    approvals: dict[str, Any] | None = None,
+) -> Termination:
+    """项目建设单位申请撤销/终止建设：情形 (from the pack's list where it has one), the statement of cause,
+    progress and payments, and the approvals the pack asks for (上城 ¶67 党委（党组）会议、分管区领导批示).
+    The funds as they stand are kept with the request."""
+    _allowed(actor, project, "termination.request", also=frozenset({Status.SUSPENDED}))
     listed = selectors.termination_reasons(project)
     if listed and not reasons:
         raise ServiceError("请选择撤销/终止建设的情形", field="reasons")
@@ -762,6 +774,16 @@ def termination_request(*, actor: Any, project: Project, reasons: list[str], exp
     explanation = text_clean(
         explanation, field="explanation", label="原因、建设进度及资金支付情况说明", limit=4000
     )
+    form = selectors.termination_form(project)
+    clean: dict[str, Any] = {}
+    if form is not None:
+        clean, errors = form_check(project, form, approvals or {})
+        if errors:
+            key, message = next(iter(errors.items()))
+            raise ServiceError(f"《{form.name}》：{message}", field=f"approval_{key}")
+        for spec in form.fields:
+            if spec.type == "date" and clean.get(spec.key) and clean[spec.key] > clock.today().isoformat():
+                raise ServiceError(f"“{spec.label}”不能晚于今天", field=f"approval_{spec.key}")
     with transaction.atomic():
         locked = project_lock(project)
         if Termination.objects.filter(project=locked, status=TerminationStatus.REQUESTED).exists():
@@ -770,10 +792,23 @@ def termination_request(*, actor: Any, project: Project, reasons: list[str], exp
             project=locked,
             reasons=list(reasons),
             explanation=explanation,
+            approvals=clean,
+            budgeted_yuan=selectors.budgets_total(locked),
+            paid_yuan=selectors.project_paid_total(locked),
             requested_by=actor,
             requested_at=clock.now(),
         )
-        audit_record(actor=actor, action="termination.request", target=locked, after={"reasons": reasons})
+        audit_record(
+            actor=actor,
+            action="termination.request",
+            target=locked,
+            after={
+                "reasons": reasons,
+                "approvals": clean,
+                "budgeted_yuan": record.budgeted_yuan,
+                "paid_yuan": record.paid_yuan,
+            },
+        )
         notify_after_commit(
             jurisdiction_id=locked.jurisdiction_id,
             role="reviewer",
@@ -833,6 +868,8 @@ def termination_confirm_clock(*, actor: Any, project: Project, rule_id: str, not
             project=locked,
             explanation=f"{proposal.get('name')}（应于 {proposal.get('due')} 前）逾期：{proposal.get('consequence')}",
             rule_id=rule_id,
+            budgeted_yuan=selectors.budgets_total(locked),
+            paid_yuan=selectors.project_paid_total(locked),
             status=TerminationStatus.AGREED,
             requested_by=actor,
             requested_at=clock.now(),
@@ -851,6 +888,82 @@ def termination_confirm_clock(*, actor: Any, project: Project, rule_id: str, not
             organisation_id=locked.lead_unit_id,
             text=f"项目“{locked.name}”：{proposal.get('consequence')}"[:255],
             url=f"/projects/{locked.pk}/",
+        )
+    return record
+
+
+def suspension_order(*, actor: Any, project: Project, reason: str, basis: str) -> Suspension:
+    """主管部门决定暂停建设 (章贡 第三十六条、金乡 第四十一条: 逾期不整改的…暂停项目建设): the project keeps
+    its records but nothing more is recorded for it until the suspension is lifted."""
+    _bureau_only(actor, project, "suspension.order")
+    reason = text_clean(reason, field="reason", label="暂停原因", limit=2000)
+    if len(reason) < REASON_MIN:
+        raise ServiceError(f"暂停原因不少于 {REASON_MIN} 个字", field="reason")
+    basis = text_clean(basis, field="basis", label="依据（条款）", limit=300)
+    with transaction.atomic():
+        locked = project_lock(project)
+        if locked.status not in DELIVERING:
+            raise ServiceError(f"项目当前状态为“{locked.get_status_display()}”，不能暂停建设", field="reason")
+        record = Suspension.objects.create(
+            project=locked,
+            reason=reason,
+            basis=basis,
+            previous_status=locked.status,
+            ordered_by=actor,
+            ordered_at=clock.now(),
+        )
+        project_transition_record(
+            project=locked, to_status=Status.SUSPENDED, actor=actor, reason=f"暂停建设：{reason}"[:500]
+        )
+        locked.version += 1
+        locked.save(update_fields=["status", "current_stage", "version", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="suspension.order",
+            target=locked,
+            before={"status": record.previous_status},
+            after={"status": locked.status, "reason": reason, "basis": basis},
+        )
+        notify_after_commit(
+            organisation_id=locked.lead_unit_id,
+            text=f"项目“{locked.name}”已暂停建设：{reason}"[:255],
+            url=f"/projects/{locked.pk}/delivery/#suspension",
+        )
+    return record
+
+
+def suspension_lift(*, actor: Any, project: Project, note: str) -> Suspension:
+    """恢复建设 — the project returns to the status it had when it was suspended."""
+    _bureau_only(actor, project, "suspension.lift")
+    note = text_clean(note, field="note", label="恢复建设意见", limit=2000)
+    with transaction.atomic():
+        locked = project_lock(project)
+        record = (
+            Suspension.objects.select_for_update()
+            .filter(project=locked, lifted_at__isnull=True)
+            .order_by("-ordered_at")
+            .first()
+        )
+        if locked.status != Status.SUSPENDED or record is None:
+            raise ConflictError("项目未处于暂停建设状态", field="note")
+        record.lifted_by, record.lifted_at, record.lift_note = actor, clock.now(), note
+        record.save(update_fields=["lifted_by", "lifted_at", "lift_note"])
+        project_transition_record(
+            project=locked, to_status=record.previous_status, actor=actor, reason=f"恢复建设：{note}"[:500]
+        )
+        locked.version += 1
+        locked.save(update_fields=["status", "current_stage", "version", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="suspension.lift",
+            target=locked,
+            before={"status": Status.SUSPENDED},
+            after={"status": locked.status, "note": note},
+        )
+        notify_after_commit(
+            organisation_id=locked.lead_unit_id,
+            text=f"项目“{locked.name}”已恢复建设：{note}"[:255],
+            url=f"/projects/{locked.pk}/delivery/",
         )
     return record
 

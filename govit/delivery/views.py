@@ -22,10 +22,12 @@ from govit.delivery.forms import (
     ContractForm,
     FilingForm,
     IncidentForm,
+    LiftForm,
     PaymentForm,
     ProcurementForm,
     ProgressForm,
     SettlementForm,
+    SuspensionForm,
     TerminationDecisionForm,
     TerminationRequestForm,
 )
@@ -192,8 +194,20 @@ def _termination_request(request: HttpRequest, project: Project, form: Terminati
         project=project,
         reasons=[str(r) for r in request.POST.getlist("reasons")],
         explanation=form.cleaned_data["explanation"],
+        approvals=_prefixed(request, "approval_"),
     )
     messages.success(request, "已提出撤销/终止建设申请")
+
+
+def _suspension_order(request: HttpRequest, project: Project, form: SuspensionForm) -> None:
+    data = form.cleaned_data
+    services.suspension_order(actor=request.user, project=project, reason=data["reason"], basis=data["basis"])
+    messages.success(request, "已决定暂停建设，已通知项目建设单位")
+
+
+def _suspension_lift(request: HttpRequest, project: Project, form: LiftForm) -> None:
+    services.suspension_lift(actor=request.user, project=project, note=form.cleaned_data["note"])
+    messages.success(request, "已恢复建设")
 
 
 def _termination_decide(request: HttpRequest, project: Project, form: TerminationDecisionForm) -> None:
@@ -280,6 +294,8 @@ def delivery_page(request: HttpRequest, project_id: int) -> HttpResponse:
         "termination_decide": TerminationDecisionForm(posted if action == "termination_decide" else None),
         "termination_confirm": ClockConfirmForm(posted if action == "termination_confirm" else None),
         "incident": IncidentForm(posted if action == "incident" else None),
+        "suspension_order": SuspensionForm(posted if action == "suspension_order" else None),
+        "suspension_lift": LiftForm(posted if action == "suspension_lift" else None),
         "budget": BudgetForm(posted if action == "budget" else None),
         "settlement": SettlementForm(posted if action == "settlement" else None),
     }
@@ -296,6 +312,8 @@ def delivery_page(request: HttpRequest, project_id: int) -> HttpResponse:
         "termination_decide": _termination_decide,
         "termination_confirm": _termination_confirm,
         "incident": _incident,
+        "suspension_order": _suspension_order,
+        "suspension_lift": _suspension_lift,
         "budget": _budget,
         "settlement": _settlement,
     }
@@ -361,7 +379,20 @@ def delivery_page(request: HttpRequest, project_id: int) -> HttpResponse:
             "proposals": selectors.cancellation_proposals(project, policy)
             if project.status in services.DELIVERING
             else [],
-            "terminations": list(project.terminations.select_related("requested_by", "decided_by")),
+            "terminations": _terminations(project),
+            "termination_form": _termination_fields(request, project, action),
+            "termination_posted": {
+                "reasons": request.POST.getlist("reasons"),
+                "explanation": request.POST.get("explanation", ""),
+            }
+            if action == "termination_request"
+            else None,
+            "can_request_termination": is_unit_member(request.user, project)
+            and project.status in services.DELIVERING | {Status.SUSPENDED},
+            "suspensions": list(project.suspensions.select_related("ordered_by", "lifted_by")),
+            "can_suspend": project.status in services.DELIVERING,
+            "budgeted_yuan": selectors.budgets_total(project),
+            "paid_yuan": selectors.project_paid_total(project),
             "incidents": list(project.incidents.select_related("reported_by")),
             "incident_kinds": IncidentKind.choices,
         },
@@ -452,6 +483,23 @@ def project_library(request: HttpRequest) -> HttpResponse:
             }
         )
     return render(request, "delivery/library.html", {"rows": rows})
+
+
+def _termination_fields(request: HttpRequest, project: Project, action: str) -> Any:
+    """The pack's approvals form for a termination request, with what was just posted kept."""
+    form = selectors.termination_form(project)
+    if form is None:
+        return None
+    return bind(project, form, _prefixed(request, "approval_") if action == "termination_request" else {})
+
+
+def _terminations(project: Project) -> list[Termination]:
+    records = list(project.terminations.select_related("requested_by", "decided_by"))
+    form = selectors.termination_form(project)
+    labels = {spec.key: spec.label for spec in form.fields} if form is not None else {}
+    for record in records:
+        record.rows = [(labels.get(k, k), v) for k, v in (record.approvals or {}).items()]  # type: ignore[attr-defined]
+    return records
 
 
 def _filings_due(request: HttpRequest, project: Project, policy: dict[str, Any]) -> list[dict[str, Any]]:

@@ -38,6 +38,7 @@ class Status(models.TextChoices):
     APPROVED = "approved", "已立项"
     NOT_SUPPORTED = "not_supported", "不予支持"
     IN_CONSTRUCTION = "in_construction", "建设中"
+    SUSPENDED = "suspended", "暂停建设"
     ACCEPTED = "accepted", "已验收"
     IN_OPERATION = "in_operation", "运行维护"
     TERMINATED = "terminated", "已终止"

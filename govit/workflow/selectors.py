@@ -361,7 +361,14 @@ def copy_targets(project: Project) -> list[Organisation]:
 
 # Statuses of a project that was granted 立项 (and may since have moved on).
 APPROVED_ONWARDS = frozenset(
-    {Status.APPROVED, Status.IN_CONSTRUCTION, Status.ACCEPTED, Status.IN_OPERATION, Status.TERMINATED}
+    {
+        Status.APPROVED,
+        Status.IN_CONSTRUCTION,
+        Status.SUSPENDED,
+        Status.ACCEPTED,
+        Status.IN_OPERATION,
+        Status.TERMINATED,
+    }
 )
 
 

@@ -765,8 +765,22 @@ def test_the_unit_asks_to_terminate_with_the_packs_cases(demo):
     }
     assert "请选择撤销/终止建设的情形" in post(clerk, project, explanation)
     case = "5 因职能划转、政策变动及其他原因，造成系统停用或需转移"  # ¶67
-    assert "已提出撤销/终止建设申请" in post(clerk, project, {**explanation, "reasons": [case]})
+    page = post(clerk, project, {**explanation, "reasons": [case]})
+    assert "《撤销/终止建设的内部决策和领导批示》：请填写“党委（党组）会议日期”" in page
+    assert "职能划转，系统由市级平台替代" in page  # the statement typed is kept
+    assert not project.terminations.exists()
+    approvals = {
+        "approval_party_meeting_on": "2026-11-10",
+        "approval_party_meeting_minutes": "党组会议纪要〔2026〕12号，同意终止",
+        "approval_leader_name": "张某某",
+        "approval_leader_approved_on": "2026-11-12",
+        "approval_leader_opinion": "同意",
+    }
+    page = post(clerk, project, {**explanation, "reasons": [case], **approvals})
+    assert "已提出撤销/终止建设申请" in page
     record = project.terminations.get()
+    assert record.approvals["leader_name"] == "张某某" and (record.budgeted_yuan, record.paid_yuan) == (0, 0)
+    assert "批示的分管区领导" in page and "提出时资金情况：已安排预算 0.00 万元，已支付 0.00 万元" in page
     reviewer = client_for("shc_reviewer")
     page = post(
         reviewer,
@@ -776,6 +790,39 @@ def test_the_unit_asks_to_terminate_with_the_packs_cases(demo):
     assert "已办理撤销/终止申请" in page
     project.refresh_from_db()
     assert project.status == Status.TERMINATED and project.terminations.get().reasons == [case]
+
+
+def test_the_bureau_suspends_and_resumes_construction(demo):
+    """章贡 第三十六条: 逾期不整改的…暂停项目建设 — nothing is recorded while suspended; resuming returns the
+    project to where it was."""
+    project = approved_project("zhanggong")
+    clerk, reviewer = client_for("zg_clerk"), client_for("zg_reviewer")
+    procure(clerk, project)
+    post(clerk, project, contract())
+    order = {"action": "suspension_order", "reason": "逾期未完成整改，暂停建设", "basis": "第三十六条"}
+    assert clerk.post(f"/projects/{project.pk}/delivery/", order).status_code == 403
+    assert AuditEvent.objects.filter(action="suspension.order_denied").exists()
+    assert "暂停原因不少于 10 个字" in post(reviewer, project, {**order, "reason": "未整改"})
+    page = post(reviewer, project, order)
+    assert "已决定暂停建设" in page and "s-suspended" in page
+    project.refresh_from_db()
+    assert project.status == Status.SUSPENDED
+    registered = Contract.objects.get(project=project, kind="main")
+    response = clerk.post(f"/projects/{project.pk}/delivery/", payment(registered.pk, "10", "进度款"))
+    assert response.status_code == 403 and not Payment.objects.exists()
+    denied = AuditEvent.objects.filter(action="payment.record_denied").latest("seq")
+    assert denied.after["reason"] == "项目已暂停建设，恢复建设前不能登记"
+    assert "已决定暂停建设" not in post(reviewer, project, order) and project.suspensions.count() == 1
+    page = post(reviewer, project, {"action": "suspension_lift", "note": "整改完成，恢复建设"})
+    assert "已恢复建设" in page
+    project.refresh_from_db()
+    assert project.status == Status.IN_CONSTRUCTION
+    assert "项目未处于暂停建设状态" in post(
+        reviewer, project, {"action": "suspension_lift", "note": "再次恢复"}
+    )
+    assert "已登记支付" in post(clerk, project, payment(registered.pk, "10", "进度款"))
+    transitions = list(project.transitions.values_list("from_status", "to_status"))
+    assert transitions[-2:] == [("in_construction", "suspended"), ("suspended", "in_construction")]
 
 
 def test_an_incident_reaches_the_bureau_and_finance(demo, django_capture_on_commit_callbacks):
