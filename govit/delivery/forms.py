@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -16,6 +18,7 @@ from govit.delivery.choices import (
 from govit.projects.choices import FundingSource
 
 _DATE = {"invalid": "日期格式应为 YYYY-MM-DD"}
+_PLAN_LINE = re.compile(r"^(.+?)[\s:：,，]+(\d{1,3}(?:\.\d{1,2})?)\s*[%％]?$")
 
 
 def _date(label: str) -> forms.DateField:
@@ -73,6 +76,30 @@ class ContractForm(forms.Form):
     warranty_months = _months("质保期 / 维保期（月）")
     free_om_months = _months("免费运维期（月）")
     service_months = _months("服务期（月）")
+    payment_plan = forms.CharField(
+        label="分期付款计划（每行一个支付节点：节点名称 比例%，合计 100%；可不填）",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(
+            attrs={"rows": 3, "placeholder": "合同签订后 30%\n初验合格后 40%\n终验合格后 30%"}
+        ),
+        validators=[reject_markup],
+    )
+
+    def clean_payment_plan(self) -> list[tuple[str, Decimal]]:
+        """Lines of "节点名称 比例%" as (name, percent); the service checks names and the 100% total."""
+        plan: list[tuple[str, Decimal]] = []
+        for number, line in enumerate(str(self.cleaned_data.get("payment_plan") or "").splitlines(), 1):
+            line = line.strip()
+            if not line:
+                continue
+            match = _PLAN_LINE.match(line)
+            if match is None:
+                raise forms.ValidationError(
+                    f"付款计划第 {number} 行应写作“节点名称 比例%”，如“初验合格后 40%”"
+                )
+            plan.append((match.group(1).strip(), Decimal(match.group(2))))
+        return plan
 
     def __init__(self, *args: Any, clauses: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -73,6 +73,12 @@ class Contract(models.Model):
     reasons = models.JSONField(
         "原则性要求未满足的说明", default=dict, blank=True, help_text="{规则编号: 说明}"
     )
+    payment_plan = models.JSONField(
+        "分期付款计划",
+        default=list,
+        blank=True,
+        help_text='[{"milestone": 支付节点, "percent": "比例%"}]，合计 100%',
+    )
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
     )

@@ -35,6 +35,39 @@ _CLAUSE_FIELDS = {code for code, _label in CLAUSES}
 _FACT_REF = re.compile(r"contract\.([a-z_]+)")
 
 
+@dataclass
+class PlannedPayment:
+    milestone: str
+    percent: Decimal
+    planned_yuan: int
+    paid_yuan: int
+
+    @property
+    def left_yuan(self) -> int:
+        return max(self.planned_yuan - self.paid_yuan, 0)
+
+
+def payment_plan_rows(contract: Contract, payments: list[Payment] | None = None) -> list[PlannedPayment]:
+    """The contract's staged plan with what each milestone allows and what has been paid against it; the
+    last milestone takes the rounding so the plan adds up to the contract amount."""
+    plan = contract.payment_plan or []
+    if payments is None:
+        payments = list(contract.payments.all())
+    rows: list[PlannedPayment] = []
+    planned_so_far = 0
+    for index, step in enumerate(plan):
+        percent = Decimal(str(step["percent"]))
+        planned = (
+            contract.amount_yuan - planned_so_far
+            if index == len(plan) - 1
+            else int((contract.amount_yuan * percent / 100).to_integral_value())
+        )
+        planned_so_far += planned
+        paid = sum(p.amount_yuan for p in payments if p.milestone == step["milestone"])
+        rows.append(PlannedPayment(step["milestone"], percent, planned, paid))
+    return rows
+
+
 def main_contract(project: Project) -> Contract | None:
     return project.contracts.filter(kind=ContractKind.MAIN).order_by("signed_on", "id").first()
 

@@ -220,6 +220,7 @@ def contract_register(
     service_months: int | None = None,
     clauses: dict[str, bool] | None = None,
     reasons: dict[str, str] | None = None,
+    payment_plan: list[tuple[str, Decimal]] | None = None,
 ) -> Contract:
     """登记合同 — checked against the pack before it is saved: a hard rule it breaks blocks registration,
     a soft one needs a reason (at least 10 characters). The main contract moves the project to 建设中."""
@@ -234,6 +235,7 @@ def contract_register(
     unknown = sorted(set(clauses or {}) - set(CLAUSE_LABELS))
     if unknown:
         raise ServiceError(f"没有这些合同条款：{'、'.join(unknown)}", field="clauses")
+    plan = _plan_clean(payment_plan or [])
     with transaction.atomic():
         locked = project_lock(project)
         approval = getattr(locked, "approval", None)
@@ -284,6 +286,7 @@ def contract_register(
             free_om_months=_months(free_om_months, "free_om_months", "免费运维期", required=False),
             service_months=_months(service_months, "service_months", "服务期", required=False),
             clauses={code: bool(value) for code, value in (clauses or {}).items()},
+            payment_plan=plan,
             registered_by=actor,
             registered_at=clock.now(),
         )
@@ -312,10 +315,34 @@ def contract_register(
                 "amount_yuan": amount_yuan,
                 "clauses": contract.clauses,
                 "reasons": contract.reasons,
+                "payment_plan": plan,
                 "status": locked.status,
             },
         )
     return contract
+
+
+def _plan_clean(plan: list[tuple[str, Decimal]]) -> list[dict[str, str]]:
+    """A staged payment plan: named milestones, each a positive share, together exactly 100%."""
+    if not plan:
+        return []
+    out: list[dict[str, str]] = []
+    for name, percent in plan:
+        name = text_clean(name, field="payment_plan", label="支付节点名称", limit=100)
+        if any(step["milestone"] == name for step in out):
+            raise ServiceError(f"付款计划中支付节点“{name}”重复", field="payment_plan")
+        exponent = percent.as_tuple().exponent
+        if not Decimal(0) < percent <= Decimal(100) or not isinstance(exponent, int) or exponent < -2:
+            raise ServiceError(
+                f"支付节点“{name}”的比例应大于 0、不超过 100，最多两位小数", field="payment_plan"
+            )
+        out.append({"milestone": name, "percent": format(percent.normalize(), "f")})
+    total = sum((Decimal(step["percent"]) for step in out), Decimal(0))
+    if total != 100:
+        raise ServiceError(
+            f"付款计划各节点比例合计应为 100%（现为 {format(total.normalize(), 'f')}%）", field="payment_plan"
+        )
+    return out
 
 
 def _checked_reasons(project: Project, contract: Contract, reasons: dict[str, str]) -> dict[str, str]:
@@ -392,6 +419,17 @@ def payment_record(
         left = contract.amount_yuan - paid_total(contract)
         if amount_yuan > left:
             raise ServiceError(f"支付金额超过合同剩余未付金额 {left / 10_000:,.2f} 万元", field="amount_yuan")
+        if contract.payment_plan:
+            step = next((r for r in selectors.payment_plan_rows(contract) if r.milestone == milestone), None)
+            if step is None:
+                names = "、".join(r["milestone"] for r in contract.payment_plan)
+                raise ServiceError(f"请选择合同付款计划中的支付节点（{names}）", field="milestone")
+            if amount_yuan > step.left_yuan:
+                raise ServiceError(
+                    f"“{milestone}”节点按合同计划支付 {step.planned_yuan / 10_000:,.2f} 万元（{step.percent}%），"
+                    f"已付 {step.paid_yuan / 10_000:,.2f} 万元，本次最多 {step.left_yuan / 10_000:,.2f} 万元",
+                    field="amount_yuan",
+                )
         if project_paid_total(locked) + amount_yuan > selectors.effective_budget(locked):
             raise ServiceError("累计支付将超过现行批复投资", field="amount_yuan")
         payment = Payment.objects.create(

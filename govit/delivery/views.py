@@ -98,6 +98,7 @@ def _contract(request: HttpRequest, project: Project, form: ContractForm) -> Con
         service_months=data["service_months"],
         clauses=form.clauses(),
         reasons=_reasons(request),
+        payment_plan=data["payment_plan"],
     )
     messages.success(request, f"已登记合同 {contract.number}")
     return contract
@@ -336,6 +337,7 @@ def delivery_page(request: HttpRequest, project_id: int) -> HttpResponse:
     for contract in contracts:
         contract.paid_yuan = sum(p.amount_yuan for p in contract.payments.all())  # type: ignore[attr-defined]
         contract.left_yuan = contract.amount_yuan - contract.paid_yuan  # type: ignore[attr-defined]
+        contract.plan_rows = selectors.payment_plan_rows(contract, list(contract.payments.all()))  # type: ignore[attr-defined]
     procurements = list(Procurement.objects.filter(project=project))
     policy = project_policy(project)  # evaluated once for the filings, the library and the clocks
     return render(

@@ -384,6 +384,47 @@ def test_bad_payments_and_dates_change_nothing(demo):
     assert not Payment.objects.exists() and Contract.objects.count() == 2
 
 
+PLAN = "合同签订后 30%\n初验合格后 40%\n终验合格后 30%"
+
+
+@pytest.mark.parametrize(
+    ("plan", "message"),
+    [
+        ("合同签订后 30%\n初验合格后 40%\n终验合格后 29%", "付款计划各节点比例合计应为 100%（现为 99%）"),
+        ("合同签订后 30%\n初验合格后 70.001%", "付款计划第 2 行应写作“节点名称 比例%”"),
+        ("合同签订后 50%\n合同签订后 50%", "付款计划中支付节点“合同签订后”重复"),
+        ("合同签订后 0%\n初验合格后 100%", "支付节点“合同签订后”的比例应大于 0"),
+    ],
+)
+def test_a_bad_payment_plan_changes_nothing(demo, plan, message):
+    project = approved_project("jinxiang")
+    clerk = client_for("jx_clerk")
+    procure(clerk, project)
+    assert message in post(clerk, project, contract(payment_plan=plan))
+    assert not Contract.objects.filter(kind="main").exists()
+
+
+@pytest.mark.parametrize(
+    ("amount_wan", "paid"),
+    [("74.9999", True), ("75", True), ("75.0001", False)],  # 30% of 250万 = 75万
+)
+def test_payments_follow_the_contracts_staged_plan(demo, amount_wan, paid):
+    """上城 ¶64 资金分批支付的条件及比例: each milestone pays at most its share of the contract."""
+    project = approved_project("jinxiang")
+    clerk = client_for("jx_clerk")
+    procure(clerk, project)
+    assert "已登记合同" in post(clerk, project, contract(payment_plan=PLAN))
+    registered = Contract.objects.get(kind="main")
+    assert [step["percent"] for step in registered.payment_plan] == ["30", "40", "30"]
+    page = post(clerk, project, payment(registered.pk, amount_wan, "合同签订后"))
+    if paid:
+        assert "已登记支付" in page and "尚可支付" in page
+        return
+    assert "“合同签订后”节点按合同计划支付 75.00 万元（30%），已付 0.00 万元，本次最多 75.00 万元" in page
+    assert "请选择合同付款计划中的支付节点" in post(clerk, project, payment(registered.pk, "10", "预付款"))
+    assert not Payment.objects.exists()
+
+
 def test_other_units_and_bureaus_cannot_record(demo):
     project = approved_project("shucheng")
     other_unit = client_for("sc_clerk2")  # 舒城县卫生健康委员会
