@@ -743,9 +743,7 @@ def progress_report_submit(
         raise ServiceError("累计完成比例应为 0 至 100 之间的整数", field="percent_complete")
     if spent_yuan is None or spent_yuan < 0:
         raise ServiceError("请填写累计完成投资", field="spent_yuan")
-    issues = (issues or "").strip()
-    if len(issues) > 2000:
-        raise ServiceError("存在问题及下步计划不能超过 2000 字", field="issues")
+    issues = text_clean(issues, field="issues", label="存在问题及下步计划", limit=2000, required=False)
     with transaction.atomic():
         locked = project_lock(project)
         if spent_yuan > selectors.effective_budget(locked):

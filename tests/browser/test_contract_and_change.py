@@ -1,6 +1,7 @@
 """After 立项, in the browser (金乡, demo world): the clerk records the procurement, registers the contract —
 first refused for a missing 源代码 clause (第二十三条), then asked for a reason because the 质保期 is short
-(原则性, 第三十条), then registered — and files a change request, which the bureau agrees to."""
+(原则性, 第三十条), then registered — and files a change request, which the bureau agrees to with the
+项目审批部门's adjustment approval (第三十三条)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from govit.core import clock
 from govit.delivery.models import ChangeRequest, Contract
 from govit.delivery.tests.test_delivery import approved_project
 from govit.portal.demo import DEMO_PASSWORD, demo_load
@@ -80,6 +82,8 @@ def test_contract_and_change_in_the_browser(transactional_db, live_server, page,
     page.goto(f"{base}/projects/{project.pk}/delivery/#changes")
     card = page.locator("#changes")
     card.get_by_label("办理意见").fill("同意变更，按变更后投资执行。")
+    card.get_by_label("调整批复文号").fill("金发改投资〔2026〕88号")  # 第三十三条 重新履行审批手续
+    card.get_by_label("调整批复日期").fill(clock.today().isoformat())
     card.get_by_role("button", name="办理变更").click()
     page.get_by_text("已办理变更").wait_for()
     assert page.get_by_text("现行批复投资 262.00 万元").is_visible()
