@@ -53,7 +53,7 @@ from govit.projects.models import Project
 from govit.projects.packforms import bind, form_check
 from govit.projects.permissions import is_competent_reviewer, is_unit_member
 from govit.projects.policy import project_policy
-from govit.projects.services import project_lock, project_transition_record
+from govit.projects.services import project_lock, project_status_move
 
 # Statuses in which a project is delivered: approved and not yet accepted.
 DELIVERING = frozenset({Status.APPROVED, Status.IN_CONSTRUCTION})
@@ -298,11 +298,9 @@ def contract_register(
         except IntegrityError:
             raise ConflictError(f"合同编号“{number}”已登记", field="number") from None
         if kind == ContractKind.MAIN and locked.status == Status.APPROVED:
-            project_transition_record(
+            project_status_move(
                 project=locked, to_status=Status.IN_CONSTRUCTION, actor=actor, reason=f"签订项目合同 {number}"
             )
-            locked.version += 1
-            locked.save(update_fields=["status", "current_stage", "version", "updated_at"])
         audit_record(
             actor=actor,
             action="contract.register",
@@ -784,9 +782,7 @@ def progress_report_submit(
 
 
 def _terminate(locked: Project, actor: Any, reason: str) -> None:
-    project_transition_record(project=locked, to_status=Status.TERMINATED, actor=actor, reason=reason[:500])
-    locked.version += 1
-    locked.save(update_fields=["status", "current_stage", "version", "updated_at"])
+    project_status_move(project=locked, to_status=Status.TERMINATED, actor=actor, reason=reason)
 
 
 def termination_request(
@@ -948,11 +944,9 @@ def suspension_order(*, actor: Any, project: Project, reason: str, basis: str) -
             ordered_by=actor,
             ordered_at=clock.now(),
         )
-        project_transition_record(
-            project=locked, to_status=Status.SUSPENDED, actor=actor, reason=f"暂停建设：{reason}"[:500]
+        project_status_move(
+            project=locked, to_status=Status.SUSPENDED, actor=actor, reason=f"暂停建设：{reason}"
         )
-        locked.version += 1
-        locked.save(update_fields=["status", "current_stage", "version", "updated_at"])
         audit_record(
             actor=actor,
             action="suspension.order",
@@ -984,11 +978,9 @@ def suspension_lift(*, actor: Any, project: Project, note: str) -> Suspension:
             raise ConflictError("项目未处于暂停建设状态", field="note")
         record.lifted_by, record.lifted_at, record.lift_note = actor, clock.now(), note
         record.save(update_fields=["lifted_by", "lifted_at", "lift_note"])
-        project_transition_record(
-            project=locked, to_status=record.previous_status, actor=actor, reason=f"恢复建设：{note}"[:500]
+        project_status_move(
+            project=locked, to_status=record.previous_status, actor=actor, reason=f"恢复建设：{note}"
         )
-        locked.version += 1
-        locked.save(update_fields=["status", "current_stage", "version", "updated_at"])
         audit_record(
             actor=actor,
             action="suspension.lift",

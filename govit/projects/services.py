@@ -101,6 +101,18 @@ def project_transition_record(
     project.current_stage = stage[:60]
 
 
+def project_status_move(
+    *, project: Project, to_status: str, actor: Any, reason: str, stage: str = ""
+) -> None:
+    """Move the locked ``project`` to ``to_status`` and save it: the transition recorded, the version bumped
+    (so a form opened before the move is refused as stale)."""
+    project_transition_record(
+        project=project, to_status=to_status, actor=actor, reason=reason[:500], stage=stage
+    )
+    project.version += 1
+    project.save(update_fields=["status", "current_stage", "version", "updated_at"])
+
+
 def project_create(
     *,
     actor: Any,
@@ -303,11 +315,7 @@ def declaration_withdraw(*, actor: Any, project: Project, reason: str) -> Projec
         if not permissions.can_withdraw(actor, locked):
             raise PermissionDeniedError("当前状态下您不能撤回该项目")
         from_status = locked.status
-        project_transition_record(
-            project=locked, to_status=Status.DRAFT, actor=actor, reason=f"撤回申报：{reason}"
-        )
-        locked.version += 1
-        locked.save(update_fields=["status", "current_stage", "version", "updated_at"])
+        project_status_move(project=locked, to_status=Status.DRAFT, actor=actor, reason=f"撤回申报：{reason}")
         audit_record(
             actor=actor,
             action="declaration.withdraw",

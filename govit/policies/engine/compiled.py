@@ -190,19 +190,7 @@ def compile_pack(pack: Pack, file: str, files: list[str] | None = None) -> Compi
             return -1
         return add(rule_id, what, r)
 
-    items: dict[str, list[Item]] = {
-        k: []
-        for k in (
-            "scope",
-            "thresholds",
-            "route",
-            "documents",
-            "findings",
-            "validations",
-            "deadlines",
-            "forms",
-        )
-    }
+    items: dict[str, list[Item]] = {k: [] for k in Pack.RULE_KINDS if k != "scoring"}
     for sc in pack.scope:
         items["scope"].append(Item(sc, _static(sc), slot(sc.id, "when", sc.when)))
     for t in pack.thresholds:
