@@ -219,6 +219,9 @@ class Meta(_Model):
     extends: str | None = None
     labels: dict[str, str] = Field(default_factory=dict)
     roles: dict[CanonicalRole, list[str]] = Field(default_factory=dict)
+    remind_working_days: int = Field(
+        default=3, ge=0, le=60, description="reminder lead time for the pack's deadlines, in working days"
+    )
 
     @model_validator(mode="after")
     def _dates(self) -> Meta:
@@ -367,6 +370,14 @@ class DeadlineRule(_Rule):
     when: Expr | None = None
     severity: Severity = "hard"
     consequence: str
+    by: list[CanonicalRole] = Field(
+        default_factory=lambda: ["PROJECT_UNIT"],
+        min_length=1,
+        description="who must act by the due date (the first is the responsible party)",
+    )
+    remind_working_days: int | None = Field(
+        default=None, ge=0, le=60, description="reminder lead time for this deadline (default: the pack's)"
+    )
     on_overdue: Literal["propose_cancellation"] | None = Field(
         default=None,
         description="what the system does once the deadline is overdue: propose to the bureau that the "
