@@ -18,6 +18,7 @@ install: $(STAMP)
 run: $(STAMP)
 	GOVIT_DEBUG=1 $(BIN)/govit migrate --noinput
 	GOVIT_DEBUG=1 $(BIN)/govit demo
+	GOVIT_DEBUG=1 $(BIN)/govit worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
 	GOVIT_DEBUG=1 $(BIN)/govit runserver 127.0.0.1:8000
 
 ## Everything the project checks: lint, types, Django checks, tests on SQLite and PostgreSQL, browser tests

@@ -7,6 +7,12 @@ GOVIT_DEBUG          1 for development (default 0)
 GOVIT_ALLOWED_HOSTS  comma-separated host names
 GOVIT_MEDIA_ROOT     where uploaded materials are stored (default: GOVIT_DATA_DIR/media)
 GOVIT_UPLOAD_MAX_MB  largest accepted upload in MB (default 200)
+GOVIT_BASE_URL       the address users open, used in e-mailed links (default http://127.0.0.1:8000)
+GOVIT_TASKS_BACKEND  background-task backend (default django_tasks_db.DatabaseBackend: the database is
+                     the queue, run `govit worker`); e.g. a Celery backend for several machines
+GOVIT_SCAN_SECONDS   how often the worker scans obligations (default 300)
+GOVIT_EMAIL_HOST, GOVIT_EMAIL_PORT, GOVIT_EMAIL_USER, GOVIT_EMAIL_PASSWORD, GOVIT_EMAIL_TLS, GOVIT_EMAIL_FROM
+                     SMTP for reminders; without GOVIT_EMAIL_HOST mail is written to the log
 """
 
 from __future__ import annotations
@@ -62,7 +68,10 @@ INSTALLED_APPS = [
     "govit.experts",
     "govit.workflow",
     "govit.delivery",
+    "govit.obligations",
     "govit.portal",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -94,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "govit.accounts.context_processors.navigation",
+                "govit.accounts.context_processors.unread_messages",
             ],
             "builtins": ["govit.core.templatetags.govit_format"],
         },
@@ -188,3 +198,25 @@ LOGGING = {
 GOVIT_PAGE_SIZE = 20
 # Largest amount accepted for any cost head or total, in 元.
 GOVIT_MAX_AMOUNT_YUAN = 10**12
+
+# Where users open GovIT (links in e-mailed reminders).
+GOVIT_BASE_URL = os.environ.get("GOVIT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Background tasks (Django's tasks API through django-tasks; imported only in govit/core/tasks.py). The
+# database backend needs no extra server: `govit worker` runs the queue and the periodic obligation scan.
+TASKS = {"default": {"BACKEND": os.environ.get("GOVIT_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+GOVIT_SCAN_SECONDS = int(os.environ.get("GOVIT_SCAN_SECONDS", "300"))
+# Days after the due date at which an overdue obligation is escalated: to the unit's 负责人, then the bureau.
+GOVIT_ESCALATION_DAYS = (3, 10)
+
+if os.environ.get("GOVIT_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["GOVIT_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("GOVIT_EMAIL_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("GOVIT_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("GOVIT_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("GOVIT_EMAIL_TLS", False)
+    EMAIL_TIMEOUT = 10
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("GOVIT_EMAIL_FROM", "govit@localhost")

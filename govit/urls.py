@@ -12,6 +12,8 @@ admin.site.index_title = "系统管理"
 urlpatterns = [
     path("", portal_views.home, name="home"),
     path("healthz", portal_views.healthz, name="healthz"),
+    path("messages/", portal_views.message_list, name="message_list"),
+    path("messages/<int:message_id>/", portal_views.message_open, name="message_open"),
     path(
         "login/",
         auth_views.LoginView.as_view(template_name="core/login.html", redirect_authenticated_user=True),
@@ -23,6 +25,7 @@ urlpatterns = [
     path("", include("govit.experts.urls")),
     path("", include("govit.workflow.urls")),
     path("", include("govit.delivery.urls")),
+    path("", include("govit.obligations.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

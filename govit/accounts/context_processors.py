@@ -11,3 +11,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     """What the main navigation shows: the annual plan only to those who oversee a jurisdiction."""
     scope = user_scope(getattr(request, "user", None))
     return {"nav_oversees": bool(scope.overseen_jurisdiction_ids or scope.reviewer_jurisdiction_ids)}
+
+
+def unread_messages(request: HttpRequest) -> dict[str, Any]:
+    """The unread count in the header (消息中心)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from govit.accounts.models import Notification
+
+    return {"unread_count": Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()}

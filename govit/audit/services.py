@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.db import models, transaction
@@ -12,6 +13,17 @@ from govit.audit.choices import Outcome
 from govit.audit.hashing import event_digest
 from govit.audit.models import AuditChainHead, AuditEvent
 from govit.core import clock
+
+# Apps above this one react to what happened (e.g. obligations recomputed when a project changes); each
+# listener runs inside the transaction that recorded the event.
+AuditListener = Callable[[AuditEvent], None]
+_LISTENERS: list[AuditListener] = []
+
+
+def audit_listener_register(listener: AuditListener) -> AuditListener:
+    if listener not in _LISTENERS:
+        _LISTENERS.append(listener)
+    return listener
 
 
 def _json_native(value: Any) -> Any:
@@ -81,4 +93,6 @@ def audit_record(
         head.last_seq = event.seq
         head.last_hash = event.hash
         head.save(update_fields=["last_seq", "last_hash"])
+        for listener in _LISTENERS:
+            listener(event)
     return event

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from govit.accounts.models import Notification
 from govit.accounts.selectors import user_scope
+from govit.core import clock
+from govit.core.errors import NotFoundError
 from govit.projects.selectors import project_list_for_user, project_todo_for_user
 
 
@@ -32,3 +37,28 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_required
+def message_list(request: HttpRequest) -> HttpResponse:
+    """消息中心 — every message of the user, newest first; all can be marked read at once."""
+    mine = Notification.objects.filter(recipient_id=request.user.pk)
+    if request.method == "POST":
+        count = mine.filter(read_at__isnull=True).update(read_at=clock.now())
+        messages.success(request, f"已将 {count} 条消息标为已读")
+        return redirect("message_list")
+    page = Paginator(mine.order_by("-created_at", "-id"), 50).get_page(request.GET.get("page"))
+    return render(request, "portal/messages.html", {"page": page})
+
+
+@login_required
+def message_open(request: HttpRequest, message_id: int) -> HttpResponse:
+    """Open a message: it is marked read and the user goes where it points."""
+    message = Notification.objects.filter(pk=message_id, recipient_id=request.user.pk).first()
+    if message is None:
+        raise NotFoundError("消息不存在")
+    if message.read_at is None:
+        message.read_at = clock.now()
+        message.save(update_fields=["read_at"])
+    target = message.url if url_has_allowed_host_and_scheme(message.url, allowed_hosts=None) else ""
+    return redirect(target or "message_list")

@@ -371,7 +371,7 @@ class DeadlineRule(_Rule):
     severity: Severity = "hard"
     consequence: str
     by: list[CanonicalRole] = Field(
-        default_factory=lambda: ["PROJECT_UNIT"],
+        default_factory=lambda: list[CanonicalRole](["PROJECT_UNIT"]),
         min_length=1,
         description="who must act by the due date (the first is the responsible party)",
     )

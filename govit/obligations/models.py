@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from govit.accounts.models import Jurisdiction, Organisation
+from govit.obligations.choices import ObligationState, ReminderKind
+from govit.projects.models import Project
+
+
+class Obligation(models.Model):
+    """期限事项 — one of the pack's deadlines as it applies to a project: who must act, by when, and where it
+    stands. Created and recomputed whenever the project changes; moved on by date by the scan."""
+
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="obligations"
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name="行政区划", on_delete=models.PROTECT, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="责任单位", on_delete=models.PROTECT, related_name="obligations"
+    )
+    role = models.CharField("责任方", max_length=40)
+    rule_id = models.CharField("期限规则", max_length=80)
+    name = models.CharField("事项", max_length=200)
+    cite = models.CharField("依据", max_length=300, blank=True)
+    consequence = models.CharField("逾期后果", max_length=300, blank=True)
+    on_overdue = models.CharField("逾期后处理", max_length=40, blank=True)
+    recurring = models.BooleanField("周期性", default=False)
+    trigger_on = models.DateField("起算日期", null=True, blank=True)
+    due_on = models.DateField("应办日期")
+    remind_on = models.DateField("提醒日期")
+    state = models.CharField("状态", max_length=16, choices=ObligationState.choices)
+    closed_on = models.DateField("完成日期", null=True, blank=True)
+    waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="豁免人",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    waived_at = models.DateTimeField("豁免时间", null=True, blank=True)
+    waive_reason = models.TextField("豁免理由", blank=True)
+    next_check_on = models.DateField("下次检查日期", null=True, blank=True)
+    escalation = models.PositiveSmallIntegerField("催办级别", default=0)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "期限事项"
+        verbose_name_plural = "期限事项"
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "rule_id", "due_on"], name="uniq_obligation_due"),
+        ]
+        indexes = [
+            models.Index(fields=["next_check_on", "state"], name="obligation_scan"),
+            models.Index(fields=["organisation", "state"], name="obligation_org_state"),
+            models.Index(fields=["jurisdiction", "state"], name="obligation_jur_state"),
+            models.Index(fields=["project", "state"], name="obligation_project_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.name} {self.due_on}"
+
+
+class Reminder(models.Model):
+    """A reminder sent about an obligation — at most one of each kind, so a scan run twice sends nothing
+    twice."""
+
+    obligation = models.ForeignKey(
+        Obligation, verbose_name="期限事项", on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField("类型", max_length=24, choices=ReminderKind.choices)
+    sent_at = models.DateTimeField("发送时间")
+    recipients = models.PositiveIntegerField("接收人数", default=0)
+
+    class Meta:
+        verbose_name = "提醒"
+        verbose_name_plural = "提醒"
+        constraints = [models.UniqueConstraint(fields=["obligation", "kind"], name="uniq_reminder_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.obligation_id} {self.kind}"
+
+
+class IssuerDueDate(models.Model):
+    """限期 — the due date an issuing bureau sets for a deadline of kind "set by issuer" (金乡 DL-38 变更
+    情况及时备案, 章贡 DL-25 限期整改 …); it reaches the engine as ``issuer_due_dates``."""
+
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="issuer_due_dates"
+    )
+    rule_id = models.CharField("期限规则", max_length=80)
+    due_on = models.DateField("限期")
+    note = models.CharField("说明", max_length=300, blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="设定人", on_delete=models.PROTECT, related_name="+"
+    )
+    set_at = models.DateTimeField("设定时间")
+
+    class Meta:
+        verbose_name = "限期"
+        verbose_name_plural = "限期"
+        constraints = [models.UniqueConstraint(fields=["project", "rule_id"], name="uniq_issuer_due")]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.rule_id} {self.due_on}"

@@ -1,0 +1,491 @@
+"""期限事项: the pack's deadlines of a project kept as obligations (recomputed whenever the project changes),
+moved on by date by a scan that reminds, marks overdue and escalates (催办) — each reminder sent once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core import mail
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef
+from django.utils import timezone
+
+from govit.accounts.choices import OrganisationKind, Role
+from govit.accounts.models import Notification, RoleAssignment
+from govit.audit.choices import Outcome
+from govit.audit.models import AuditEvent
+from govit.audit.services import audit_record
+from govit.core import clock
+from govit.core.errors import ConflictError, PermissionDeniedError, ServiceError
+from govit.core.forms import text_clean
+from govit.delivery.models import Filing, ProgressReport
+from govit.obligations.choices import ACTIVE_STATES, ObligationState, ReminderKind
+from govit.obligations.models import IssuerDueDate, Obligation, Reminder
+from govit.obligations.selectors import responsible_organisation, state_on, working_days_before
+from govit.policies.engine import PackError, load_pack
+from govit.policies.selectors import work_calendar
+from govit.projects.models import Project
+from govit.projects.permissions import is_competent_reviewer
+from govit.projects.policy import project_policy
+from govit.workflow.choices import Outcome as Decision
+from govit.workflow.models import StageDecision
+
+log = logging.getLogger(__name__)
+REASON_MIN = 10
+_SKIPPED_KINDS = frozenset({"validity", "min_duration"})  # standing and waiting periods, not duties
+_local = threading.local()
+
+
+def _escalation_days() -> tuple[int, ...]:
+    """Days after the due date at which an overdue obligation is escalated: to the unit's 负责人, then to the
+    bureau (settings ``GOVIT_ESCALATION_DAYS``)."""
+    return tuple(getattr(settings, "GOVIT_ESCALATION_DAYS", (3, 10)))
+
+
+def _overdue_next_check(due_on: dt.date, escalation: int) -> dt.date | None:
+    ladder = _escalation_days()
+    return due_on + dt.timedelta(days=ladder[escalation]) if escalation < len(ladder) else None
+
+
+# ------------------------------------------------------------------ recomputing a project's obligations
+
+
+def on_audit_event(event: AuditEvent) -> None:
+    """Every state change of a project is audited; its obligations follow in the same transaction."""
+    if event.target_type != "projects.Project" or event.outcome != Outcome.SUCCESS:
+        return
+    if event.action.endswith((".view", ".export", ".download")) or getattr(_local, "syncing", False):
+        return
+    project = Project.objects.filter(pk=event.target_id).select_related("lead_unit").first()
+    if project is not None:
+        obligations_sync(project)
+
+
+def _recurring_closed(project: Project, rule: Any, due_on: dt.date) -> dt.date | None:
+    """When a recurring duty's instance was done: the month's progress report (上城 DL-46 每月20日前), or a
+    filing under the rule within a year of the due date (yearly duties)."""
+    if rule.period.every == "monthly":
+        return (
+            ProgressReport.objects.filter(project=project, period=due_on.strftime("%Y-%m"))
+            .values_list("reported_on", flat=True)
+            .first()
+        )
+    year = dt.timedelta(days=366)
+    return (
+        Filing.objects.filter(
+            project=project, rule_id=rule.id, filed_on__gt=due_on - year, filed_on__lte=due_on + year
+        )
+        .order_by("filed_on")
+        .values_list("filed_on", flat=True)
+        .first()
+    )
+
+
+RETURN_RULE = "RETURN"
+
+
+def _return_duties(project: Project) -> list[tuple[str, dt.date, dict[str, Any], dt.date | None]]:
+    """退回修改 with a due date: the unit must resubmit by then; done when it resubmits (a later return gives
+    a new duty with its own date, so reminders follow the project through every round)."""
+    out: list[tuple[str, dt.date, dict[str, Any], dt.date | None]] = []
+    submitted = timezone.localdate(project.submitted_at) if project.submitted_at else None
+    returns = StageDecision.objects.filter(project=project, outcome=Decision.REVISE, due_date__isnull=False)
+    for decision in returns:
+        if decision.due_date is None:
+            continue
+        returned_on = timezone.localdate(decision.decided_at)
+        resubmitted = submitted is not None and submitted >= returned_on and project.status != "returned"
+        article, _, quote = decision.cite.partition("：")
+        item = {
+            "name": f"退回修改后重新提交（{decision.stage_name}）",
+            "cite": {"article": article, "quote": quote},
+            "consequence": "逾期未重新提交的，主管部门可结束本次申报",
+            "trigger_date": returned_on.isoformat(),
+        }
+        out.append((RETURN_RULE, decision.due_date, item, submitted if resubmitted else None))
+    return out
+
+
+def _apply_state(ob: Obligation, closed: dt.date | None, today: dt.date) -> None:
+    if closed is not None:
+        ob.state, ob.closed_on, ob.next_check_on = ObligationState.FULFILLED, closed, None
+        return
+    ob.closed_on = None
+    if ob.state == ObligationState.WAIVED:
+        return
+    state, next_check = state_on(ob.due_on, ob.remind_on, today)
+    if state == ObligationState.OVERDUE:
+        next_check = _overdue_next_check(ob.due_on, ob.escalation)
+    ob.state, ob.next_check_on = state, next_check
+
+
+def obligations_sync(project: Project) -> None:
+    """Bring the project's obligations in line with what its pack says today: new ones created, moved due
+    dates (退回后重新提交, a later trigger) supersede the old ones, done ones fulfilled; recurring duties
+    keep one record per due date."""
+    if not project.pack_code:
+        return
+    _local.syncing = True
+    try:
+        _sync(project)
+    finally:
+        _local.syncing = False
+
+
+def _sync(project: Project) -> None:
+    try:
+        pack = load_pack(project.pack_code).pack
+    except PackError:
+        return
+    policy = project_policy(project)
+    if "error" in policy:
+        return
+    rules = {rule.id: rule for rule in pack.deadlines}
+    today = clock.today()
+    calendar = work_calendar()
+    wanted: dict[tuple[str, dt.date], tuple[dict[str, Any], dt.date | None]] = {}
+    for item in policy.get("deadlines", []):
+        rule = rules.get(item["id"])
+        if (
+            rule is None
+            or rule.direction != "by"
+            or rule.period.kind in _SKIPPED_KINDS
+            or not item.get("due")
+        ):
+            continue
+        due_on = dt.date.fromisoformat(item["due"])
+        status = item.get("status")
+        if rule.period.kind == "recurring":
+            closed = _recurring_closed(project, rule, due_on)
+        elif status in {"met", "late"}:
+            closed = dt.date.fromisoformat(item["closing_date"]) if item.get("closing_date") else today
+        elif status in {"open", "overdue"}:
+            closed = None
+        else:
+            continue
+        wanted[(rule.id, due_on)] = (item, closed)
+    for rule_id, due_on, item, closed in _return_duties(project):
+        wanted[(rule_id, due_on)] = (item, closed)
+    existing = {(ob.rule_id, ob.due_on): ob for ob in Obligation.objects.filter(project=project)}
+    organisations: dict[str, Any] = {}
+    with transaction.atomic():
+        for (rule_id, due_on), (item, closed) in wanted.items():
+            rule = rules.get(rule_id)
+            role = rule.by[0] if rule is not None else "PROJECT_UNIT"
+            if role not in organisations:
+                organisations[role] = responsible_organisation(project, role)
+            ob = existing.get((rule_id, due_on))
+            if ob is None:
+                ob = Obligation(project=project, rule_id=rule_id, due_on=due_on, escalation=0)
+                ob.state = ObligationState.UPCOMING
+            elif ob.state == ObligationState.SUPERSEDED:
+                ob.state = ObligationState.UPCOMING
+            cite = item.get("cite") or {}
+            lead = (
+                rule.remind_working_days
+                if rule is not None and rule.remind_working_days is not None
+                else pack.meta.remind_working_days
+            )
+            ob.jurisdiction_id = project.jurisdiction_id
+            ob.organisation = organisations[role]
+            ob.role = role
+            ob.name = str(item.get("name", rule_id))[:200]
+            ob.cite = f"{cite.get('article', '')}：{cite.get('quote', '')}"[:300]
+            ob.consequence = str(item.get("consequence", ""))[:300]
+            ob.on_overdue = str(item.get("on_overdue") or "")
+            ob.recurring = rule is not None and rule.period.kind == "recurring"
+            ob.trigger_on = dt.date.fromisoformat(item["trigger_date"]) if item.get("trigger_date") else None
+            ob.remind_on = working_days_before(due_on, lead, calendar)
+            _apply_state(ob, closed, today)
+            ob.save()
+        for key, ob in existing.items():
+            if key in wanted or ob.state not in ACTIVE_STATES:
+                continue
+            rule = rules.get(ob.rule_id)
+            if ob.recurring and rule is not None:
+                closed = _recurring_closed(project, rule, ob.due_on)  # a past month's report, handed in late
+                if closed is not None:
+                    _apply_state(ob, closed, today)
+                    ob.save(update_fields=["state", "closed_on", "next_check_on", "updated_at"])
+                continue
+            ob.state, ob.next_check_on = ObligationState.SUPERSEDED, None
+            ob.save(update_fields=["state", "next_check_on", "updated_at"])
+
+
+def obligations_resync(*, jurisdiction_id: int | None = None) -> int:
+    """Recompute every project with open obligations (after the working-day calendar was edited)."""
+    projects = Project.objects.filter(obligations__state__in=list(ACTIVE_STATES)).distinct()
+    if jurisdiction_id is not None:
+        projects = projects.filter(jurisdiction_id=jurisdiction_id)
+    count = 0
+    for project in projects.select_related("lead_unit").iterator():
+        obligations_sync(project)
+        count += 1
+    return count
+
+
+# ------------------------------------------------------------------ the bureau's hand: waive, set a due date
+
+
+def obligation_waive(*, actor: Any, obligation: Obligation, reason: str) -> Obligation:
+    """主管部门豁免一项期限事项（写明理由）— the consequence the pack names is not pursued."""
+    project = obligation.project
+    if not is_competent_reviewer(actor, project):
+        audit_record(actor=actor, action="obligation.waive_denied", target=project, outcome=Outcome.DENIED)
+        raise PermissionDeniedError("只有主管部门审核人可以豁免期限事项")
+    reason = text_clean(reason, field="reason", label="豁免理由", limit=2000)
+    if len(reason) < REASON_MIN:
+        raise ServiceError(f"豁免理由不少于 {REASON_MIN} 个字", field="reason")
+    with transaction.atomic():
+        locked = Obligation.objects.select_for_update().get(pk=obligation.pk)
+        if locked.state not in ACTIVE_STATES:
+            raise ConflictError(f"该事项当前为“{locked.get_state_display()}”，不能豁免", field="reason")
+        before = locked.state
+        locked.state, locked.next_check_on = ObligationState.WAIVED, None
+        locked.waived_by, locked.waived_at, locked.waive_reason = actor, clock.now(), reason
+        locked.save()
+        audit_record(
+            actor=actor,
+            action="obligation.waive",
+            target=project,
+            before={"state": before},
+            after={"rule": locked.rule_id, "due_on": locked.due_on.isoformat(), "reason": reason},
+        )
+    return locked
+
+
+def issuer_due_set(
+    *, actor: Any, project: Project, rule_id: str, due_on: dt.date | None, note: str = ""
+) -> Any:
+    """限期 — the bureau sets the due date of a deadline the pack leaves to the issuer."""
+    if not is_competent_reviewer(actor, project):
+        audit_record(actor=actor, action="obligation.set_due_denied", target=project, outcome=Outcome.DENIED)
+        raise PermissionDeniedError("只有主管部门审核人可以设定限期")
+    if due_on is None:
+        raise ServiceError("请填写限期", field="due_on")
+    if due_on < clock.today():
+        raise ServiceError("限期不能早于今天", field="due_on")
+    note = text_clean(note, field="note", label="说明", limit=300, required=False)
+    try:
+        pack = load_pack(project.pack_code).pack
+    except PackError as error:
+        raise ServiceError(f"无法读取政策包：{error}") from None
+    rule = next((r for r in pack.deadlines if r.id == rule_id), None)
+    if rule is None or rule.period.kind != "set_by_issuer":
+        raise ServiceError("政策包中没有这项由主管部门设定期限的规则", field="rule_id")
+    with transaction.atomic():
+        record, created = IssuerDueDate.objects.update_or_create(
+            project=project,
+            rule_id=rule_id,
+            defaults={"due_on": due_on, "note": note, "set_by": actor, "set_at": clock.now()},
+        )
+        audit_record(
+            actor=actor,
+            action="obligation.set_due",
+            target=project,
+            after={"rule": rule_id, "due_on": due_on.isoformat(), "note": note, "new": created},
+        )
+    return record
+
+
+# ------------------------------------------------------------------ the scan
+
+
+@dataclass
+class ScanResult:
+    due_soon: int = 0
+    overdue: int = 0
+    escalated: int = 0
+    rolled: int = 0
+    reminders: int = 0
+    notifications: int = 0
+    emails: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+_CHUNK = 2000
+
+
+def _chunks(ids: list[int]) -> list[list[int]]:
+    return [ids[i : i + _CHUNK] for i in range(0, len(ids), _CHUNK)]
+
+
+def obligations_scan(*, today: dt.date | None = None) -> ScanResult:
+    """Move obligations on by date — only those whose next check has come (incremental), in set-based
+    updates; send each reminder once (idempotent: a second run finds nothing to do)."""
+    today = today or clock.today()
+    result = ScanResult()
+    later = Obligation.objects.filter(
+        project=OuterRef("project"), rule_id=OuterRef("rule_id"), due_on__gte=today
+    )
+    rolling = list(
+        Obligation.objects.filter(recurring=True, state__in=list(ACTIVE_STATES), due_on__lt=today)
+        .exclude(Exists(later))
+        .values_list("project_id", flat=True)
+        .distinct()
+    )
+    for project in Project.objects.filter(pk__in=rolling).select_related("lead_unit"):
+        obligations_sync(project)  # the next month's (year's) instance, and past ones handed in late
+        result.rolled += 1
+    due = Obligation.objects.filter(next_check_on__lte=today)
+    to_overdue = list(
+        due.filter(
+            state__in=[ObligationState.UPCOMING, ObligationState.DUE_SOON], due_on__lt=today
+        ).values_list("id", flat=True)
+    )
+    to_soon = list(
+        due.filter(state=ObligationState.UPCOMING, remind_on__lte=today, due_on__gte=today).values_list(
+            "id", flat=True
+        )
+    )
+    climbing = list(due.filter(state=ObligationState.OVERDUE).values_list("id", "escalation"))
+    ladder = _escalation_days()
+    sends: list[tuple[int, str]] = []
+    with transaction.atomic():
+        for chunk in _chunks(to_overdue):
+            Obligation.objects.filter(pk__in=chunk).update(
+                state=ObligationState.OVERDUE,
+                escalation=0,
+                next_check_on=F("due_on") + dt.timedelta(days=ladder[0]) if ladder else None,
+            )
+        for chunk in _chunks(to_soon):
+            Obligation.objects.filter(pk__in=chunk).update(
+                state=ObligationState.DUE_SOON, next_check_on=F("due_on") + dt.timedelta(days=1)
+            )
+        by_level: dict[int, list[int]] = defaultdict(list)
+        for pk, level in climbing:
+            by_level[level].append(pk)
+        for level, ids in by_level.items():
+            after = level + 1
+            for chunk in _chunks(ids):
+                Obligation.objects.filter(pk__in=chunk).update(
+                    escalation=after,
+                    next_check_on=F("due_on") + dt.timedelta(days=ladder[after])
+                    if after < len(ladder)
+                    else None,
+                )
+            kind = ReminderKind.ESCALATE_HEAD if after == 1 else ReminderKind.ESCALATE_BUREAU
+            sends += [(pk, kind) for pk in ids]
+        sends += [(pk, ReminderKind.OVERDUE) for pk in to_overdue]
+        sends += [(pk, ReminderKind.DUE_SOON) for pk in to_soon]
+        result.overdue, result.due_soon = len(to_overdue), len(to_soon)
+        result.escalated = len(climbing)
+        _remind(sends, result)
+    return result
+
+
+def _remind(sends: list[tuple[int, str]], result: ScanResult) -> None:
+    """Record and deliver the reminders not sent before: in-app messages, and e-mail to those with an
+    address (a mail failure is logged, never raised)."""
+    if not sends:
+        return
+    now = clock.now()
+    fresh: list[tuple[int, str]] = []
+    for chunk in _chunks([pk for pk, _kind in sends]):
+        sent = set(Reminder.objects.filter(obligation_id__in=chunk).values_list("obligation_id", "kind"))
+        fresh += [(pk, kind) for pk, kind in sends if pk in set(chunk) and (pk, kind) not in sent]
+    fresh = list(dict.fromkeys(fresh))
+    rows = {
+        row["id"]: row
+        for chunk in _chunks([pk for pk, _kind in fresh])
+        for row in Obligation.objects.filter(pk__in=chunk).values(
+            "id",
+            "project_id",
+            "project__name",
+            "project__jurisdiction__parent_id",
+            "jurisdiction_id",
+            "organisation_id",
+            "organisation__kind",
+            "name",
+            "cite",
+            "due_on",
+        )
+    }
+    people = _people({row["organisation_id"] for row in rows.values()}, rows.values())
+    notes: list[Notification] = []
+    messages: list[tuple[str, str, str | None, list[str]]] = []
+    reminders: list[Reminder] = []
+    for pk, kind in fresh:
+        row = rows[pk]
+        recipients = _recipients(row, kind, people)
+        label = ReminderKind(kind).label
+        text = f"【{label}】{row['project__name']}：{row['name']}，应于 {row['due_on']:%Y-%m-%d} 前办理"
+        url = f"/projects/{row['project_id']}/obligations/"
+        notes += [Notification(recipient_id=uid, text=text[:255], url=url) for uid, _email in recipients]
+        emails = [email for _uid, email in recipients if email]
+        if emails:
+            body = f"{text}\n依据：{row['cite']}\n办理：{settings.GOVIT_BASE_URL}{url}"
+            messages.append((f"[GovIT] {text}"[:200], body, None, emails))
+        reminders.append(Reminder(obligation_id=pk, kind=kind, sent_at=now, recipients=len(recipients)))
+    Reminder.objects.bulk_create(reminders, ignore_conflicts=True, batch_size=_CHUNK)
+    Notification.objects.bulk_create(notes, batch_size=_CHUNK)
+    result.reminders, result.notifications = len(reminders), len(notes)
+    if messages:
+        transaction.on_commit(lambda: _mail(messages))
+        result.emails = sum(len(m[3]) for m in messages)
+
+
+def _mail(messages: list[tuple[str, str, str | None, list[str]]]) -> None:
+    try:
+        mail.send_mass_mail(tuple(messages), fail_silently=False)
+    except Exception:  # a mail server that is down must not stop the reminders in the app
+        log.exception("sending %d reminder e-mails failed", len(messages))
+
+
+def _people(org_ids: set[int], rows: Any) -> dict[tuple[str, int], list[tuple[int, str]]]:
+    """{(role, organisation or jurisdiction id): [(user id, e-mail)]} for everyone a reminder may reach."""
+    jurisdictions = {row["jurisdiction_id"] for row in rows} | {
+        row["project__jurisdiction__parent_id"] for row in rows if row["project__jurisdiction__parent_id"]
+    }
+    people: dict[tuple[str, int], list[tuple[int, str]]] = defaultdict(list)
+    assignments = RoleAssignment.objects.filter(organisation_id__in=org_ids) | RoleAssignment.objects.filter(
+        organisation__jurisdiction_id__in=jurisdictions,
+        role__in=[Role.REVIEWER, Role.SUPERVISOR],
+        organisation__kind=OrganisationKind.COMPETENT_BUREAU,
+    )
+    for role, org_id, jurisdiction_id, user_id, email in assignments.filter(user__is_active=True).values_list(
+        "role", "organisation_id", "organisation__jurisdiction_id", "user_id", "user__email"
+    ):
+        people[(role, org_id)].append((user_id, email))
+        if role in (Role.REVIEWER, Role.SUPERVISOR):
+            people[(f"j:{role}", jurisdiction_id)].append((user_id, email))
+    return people
+
+
+def _recipients(
+    row: Any, kind: str, people: dict[tuple[str, int], list[tuple[int, str]]]
+) -> list[tuple[int, str]]:
+    org = row["organisation_id"]
+    bureau_duty = row["organisation__kind"] == OrganisationKind.COMPETENT_BUREAU
+    if kind in (ReminderKind.DUE_SOON, ReminderKind.OVERDUE):
+        roles = [Role.REVIEWER] if bureau_duty else [Role.CLERK, Role.UNIT_HEAD]
+        found = [p for role in roles for p in people.get((role, org), [])]
+    elif kind == ReminderKind.ESCALATE_HEAD:
+        found = people.get((Role.LEADER if bureau_duty else Role.UNIT_HEAD, org), [])
+    elif bureau_duty:  # the level above the bureau
+        parent = row["project__jurisdiction__parent_id"]
+        found = people.get((f"j:{Role.SUPERVISOR}", parent), []) + people.get(
+            (f"j:{Role.REVIEWER}", parent), []
+        )
+    else:
+        found = people.get((f"j:{Role.REVIEWER}", row["jurisdiction_id"]), [])
+    return list(dict.fromkeys(found))
+
+
+__all__ = [
+    "ScanResult",
+    "issuer_due_set",
+    "obligation_waive",
+    "obligations_resync",
+    "obligations_scan",
+    "obligations_sync",
+    "on_audit_event",
+]
