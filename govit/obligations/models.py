@@ -28,6 +28,7 @@ class Obligation(models.Model):
     consequence = models.CharField("逾期后果", max_length=300, blank=True)
     on_overdue = models.CharField("逾期后处理", max_length=40, blank=True)
     recurring = models.BooleanField("周期性", default=False)
+    rolled = models.BooleanField("已生成下一期", default=False, help_text="周期性事项：下一期是否已生成")
     trigger_on = models.DateField("起算日期", null=True, blank=True)
     due_on = models.DateField("应办日期")
     remind_on = models.DateField("提醒日期")
@@ -59,6 +60,9 @@ class Obligation(models.Model):
             models.Index(fields=["organisation", "state"], name="obligation_org_state"),
             models.Index(fields=["jurisdiction", "state"], name="obligation_jur_state"),
             models.Index(fields=["project", "state"], name="obligation_project_state"),
+            models.Index(
+                fields=["due_on"], name="obligation_to_roll", condition=models.Q(recurring=True, rolled=False)
+            ),
         ]
 
     def __str__(self) -> str:

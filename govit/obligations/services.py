@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core import mail
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import F
 from django.utils import timezone
 
 from govit.accounts.choices import OrganisationKind, Role
@@ -30,6 +30,7 @@ from govit.obligations.models import IssuerDueDate, Obligation, Reminder
 from govit.obligations.selectors import responsible_organisation, state_on, working_days_before
 from govit.policies.engine import PackError, load_pack
 from govit.policies.selectors import work_calendar
+from govit.projects.choices import Status
 from govit.projects.models import Project
 from govit.projects.permissions import is_competent_reviewer
 from govit.projects.policy import project_policy
@@ -94,13 +95,17 @@ def _return_duties(project: Project) -> list[tuple[str, dt.date, dict[str, Any],
     """退回修改 with a due date: the unit must resubmit by then; done when it resubmits (a later return gives
     a new duty with its own date, so reminders follow the project through every round)."""
     out: list[tuple[str, dt.date, dict[str, Any], dt.date | None]] = []
-    submitted = timezone.localdate(project.submitted_at) if project.submitted_at else None
+    resubmissions = list(
+        project.transitions.filter(from_status=Status.RETURNED)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+    )
     returns = StageDecision.objects.filter(project=project, outcome=Decision.REVISE, due_date__isnull=False)
     for decision in returns:
         if decision.due_date is None:
             continue
         returned_on = timezone.localdate(decision.decided_at)
-        resubmitted = submitted is not None and submitted >= returned_on and project.status != "returned"
+        done = next((timezone.localdate(at) for at in resubmissions if at > decision.decided_at), None)
         article, _, quote = decision.cite.partition("：")
         item = {
             "name": f"退回修改后重新提交（{decision.stage_name}）",
@@ -108,7 +113,7 @@ def _return_duties(project: Project) -> list[tuple[str, dt.date, dict[str, Any],
             "consequence": "逾期未重新提交的，主管部门可结束本次申报",
             "trigger_date": returned_on.isoformat(),
         }
-        out.append((RETURN_RULE, decision.due_date, item, submitted if resubmitted else None))
+        out.append((RETURN_RULE, decision.due_date, item, done))
     return out
 
 
@@ -323,18 +328,12 @@ def obligations_scan(*, today: dt.date | None = None) -> ScanResult:
     updates; send each reminder once (idempotent: a second run finds nothing to do)."""
     today = today or clock.today()
     result = ScanResult()
-    later = Obligation.objects.filter(
-        project=OuterRef("project"), rule_id=OuterRef("rule_id"), due_on__gte=today
-    )
-    rolling = list(
-        Obligation.objects.filter(recurring=True, state__in=list(ACTIVE_STATES), due_on__lt=today)
-        .exclude(Exists(later))
-        .values_list("project_id", flat=True)
-        .distinct()
-    )
+    to_roll = Obligation.objects.filter(recurring=True, rolled=False, due_on__lt=today)
+    rolling = list(to_roll.values_list("project_id", flat=True).distinct())
     for project in Project.objects.filter(pk__in=rolling).select_related("lead_unit"):
         obligations_sync(project)  # the next month's (year's) instance, and past ones handed in late
         result.rolled += 1
+    to_roll.filter(project_id__in=rolling).update(rolled=True)
     due = Obligation.objects.filter(next_check_on__lte=today)
     to_overdue = list(
         due.filter(

@@ -144,3 +144,145 @@ def test_reminded_once_then_overdue_then_escalated(demo, django_capture_on_commi
     assert (dl29.escalation, dl29.next_check_on) == (2, None)
     scan(dt.date(2026, 11, 30))
     assert dl29.reminders.count() == 4  # 即将到期, 逾期, 负责人, 主管部门 — once each
+
+
+# ------------------------------------------------------------------ 退回 and resubmission (world fixture)
+
+
+def test_a_return_gives_a_duty_that_follows_every_round(world, make_project):
+    """退回修改 with a due date: the unit is reminded against that date; resubmitting fulfils it; a second
+    return gives a new duty with its own date, the first stays fulfilled."""
+    from govit.projects.services import declaration_submit
+    from govit.workflow.services import stage_decide
+
+    reviewer, clerk = world["users"]["reviewer"], world["users"]["clerk"]
+    with at(dt.date(2026, 11, 2)):
+        project = declaration_submit(actor=clerk, project=make_project())
+        stage_decide(
+            actor=reviewer,
+            project=project,
+            stage_id="ST-000-04",
+            outcome="revise",
+            reason="补充共享清单",
+            due_date=dt.date(2026, 11, 13),
+        )
+    first = Obligation.objects.get(project=project, rule_id="RETURN")
+    assert (first.due_on, first.remind_on, first.state) == (
+        dt.date(2026, 11, 13),
+        dt.date(2026, 11, 10),
+        ObligationState.UPCOMING,
+    )
+    assert first.organisation == project.lead_unit and "退回修改后重新提交" in first.name
+    with at(dt.date(2026, 11, 11)):
+        assert obligations_scan().due_soon >= 1
+        declaration_submit(actor=clerk, project=project.__class__.objects.get(pk=project.pk))
+    first.refresh_from_db()
+    assert (first.state, first.closed_on) == (ObligationState.FULFILLED, dt.date(2026, 11, 11))
+    with at(dt.date(2026, 11, 12)):
+        stage_decide(
+            actor=reviewer,
+            project=project.__class__.objects.get(pk=project.pk),
+            stage_id="ST-000-04",
+            outcome="revise",
+            reason="预算表合计有误",
+            due_date=dt.date(2026, 11, 20),
+        )
+    duties = list(Obligation.objects.filter(project=project, rule_id="RETURN").order_by("due_on"))
+    assert [(d.due_on, d.state) for d in duties] == [
+        (dt.date(2026, 11, 13), ObligationState.FULFILLED),
+        (dt.date(2026, 11, 20), ObligationState.UPCOMING),
+    ]
+    with at(dt.date(2026, 11, 23)):
+        obligations_scan()
+    duties[1].refresh_from_db()
+    assert duties[1].state == ObligationState.OVERDUE
+
+
+# ------------------------------------------------------------------ recurring: 上城 DL-46 每月20日前
+
+
+def test_monthly_progress_duty_rolls_forward(demo):
+    from govit.delivery.services import progress_report_submit
+
+    project = approved_project("shangcheng")
+    clerk = user("shc_clerk")
+    with at(dt.date(2026, 10, 9)):
+        procure(project, clerk, dt.date(2026, 9, 28))
+        sign(project, clerk, dt.date(2026, 9, 30))
+    october = obligation(project, "DL-46")
+    assert (october.due_on, october.state, october.recurring) == (
+        dt.date(2026, 10, 20),
+        ObligationState.UPCOMING,
+        True,
+    )
+    with at(dt.date(2026, 10, 15)):
+        progress_report_submit(
+            actor=clerk, project=project, period="2026-10", percent_complete=20, spent_yuan=300_000
+        )
+    october.refresh_from_db()
+    assert (october.state, october.closed_on) == (ObligationState.FULFILLED, dt.date(2026, 10, 15))
+    with at(dt.date(2026, 10, 21)):
+        assert obligations_scan().rolled >= 0
+    november = obligation(project, "DL-46")
+    assert (november.due_on, november.state) == (dt.date(2026, 11, 20), ObligationState.UPCOMING)
+    with at(dt.date(2026, 11, 21)):
+        obligations_scan()
+    november.refresh_from_db()
+    assert november.state == ObligationState.OVERDUE  # no November report
+    december = obligation(project, "DL-46")
+    assert december.due_on == dt.date(2026, 12, 21)  # 12-20 is a Sunday
+    with at(dt.date(2026, 11, 23)):
+        progress_report_submit(
+            actor=clerk, project=project, period="2026-11", percent_complete=35, spent_yuan=500_000
+        )
+    november.refresh_from_db()
+    assert (november.state, november.closed_on) == (ObligationState.FULFILLED, dt.date(2026, 11, 23))
+
+
+# ------------------------------------------------------------------ the bureau waives; who sees what
+
+
+def test_the_bureau_waives_with_a_reason_and_others_cannot(demo):
+    from django.test import Client
+
+    from govit.audit.models import AuditEvent
+
+    project = approved_project("jinxiang")
+    clerk = user("jx_clerk")
+    with at(dt.date(2026, 10, 9)):
+        procure(project, clerk, dt.date(2026, 9, 28))
+    with at(dt.date(2026, 10, 20)):
+        obligations_scan()
+    dl29 = obligation(project, "DL-29")
+    assert dl29.state == ObligationState.OVERDUE
+    bureau, unit, other = Client(), Client(), Client()
+    bureau.force_login(user("jx_reviewer"))
+    unit.force_login(clerk)
+    other.force_login(user("sc_clerk"))
+    page = bureau.get("/obligations/").content.decode()
+    assert (
+        project.name in page
+        and "light-red" in page
+        and "中标（成交）通知书发出后10个工作日内签订正式采购合同" in page
+    )
+    assert project.name in unit.get("/obligations/").content.decode()
+    assert project.name not in other.get("/obligations/").content.decode()
+    assert other.get(f"/projects/{project.pk}/obligations/").status_code == 404
+    assert 'class="light light-red"' in unit.get("/projects/").content.decode()
+    waive = {"obligation": dl29.pk, "reason": "短"}
+    assert unit.post(f"/projects/{project.pk}/obligations/", waive).status_code == 403
+    assert AuditEvent.objects.filter(action="obligation.waive_denied").exists()
+    page = bureau.post(f"/projects/{project.pk}/obligations/", waive, follow=True).content.decode()
+    assert "豁免理由不少于 10 个字" in page
+    dl29.refresh_from_db()
+    assert dl29.state == ObligationState.OVERDUE
+    reason = "采购合同因供应商资质复核顺延，经研究同意。"
+    page = bureau.post(f"/projects/{project.pk}/obligations/", {**waive, "reason": reason}, follow=True)
+    assert "已豁免" in page.content.decode()
+    dl29.refresh_from_db()
+    assert (dl29.state, dl29.waive_reason, dl29.next_check_on) == (ObligationState.WAIVED, reason, None)
+    with at(dt.date(2026, 10, 30)):
+        obligations_scan()
+    dl29.refresh_from_db()
+    assert dl29.state == ObligationState.WAIVED and not dl29.reminders.filter(kind="escalate_head").exists()
+    assert AuditEvent.objects.get(action="obligation.waive").after["reason"] == reason
