@@ -111,3 +111,58 @@ class IssuerDueDate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.rule_id} {self.due_on}"
+
+
+class Webhook(models.Model):
+    """外发通知 — an organisation's endpoint (e.g. a 浙政钉 / 山东通 / 赣政通 robot behind a relay) that receives
+    its reminders as signed JSON."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="单位", on_delete=models.CASCADE, related_name="webhooks"
+    )
+    url = models.URLField("接收地址", max_length=500)
+    secret = models.CharField("签名密钥", max_length=128)
+    is_active = models.BooleanField("启用", default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("创建时间")
+
+    class Meta:
+        verbose_name = "外发通知地址"
+        verbose_name_plural = "外发通知地址"
+        ordering = ["organisation_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} → {self.url}"
+
+
+class WebhookDelivery(models.Model):
+    """One message to a webhook, retried with back-off until it is answered with 2xx or given up."""
+
+    webhook = models.ForeignKey(
+        Webhook, verbose_name="接收地址", on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event = models.CharField("事件", max_length=40)
+    payload = models.JSONField("内容")
+    state = models.CharField(
+        "状态",
+        max_length=16,
+        choices=[("pending", "待发送"), ("delivered", "已送达"), ("failed", "发送失败")],
+        default="pending",
+        db_index=True,
+    )
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    next_attempt_at = models.DateTimeField("下次尝试时间", db_index=True)
+    last_status = models.PositiveSmallIntegerField("最近响应码", null=True, blank=True)
+    last_error = models.CharField("最近错误", max_length=300, blank=True)
+    delivered_at = models.DateTimeField("送达时间", null=True, blank=True)
+    created_at = models.DateTimeField("创建时间")
+
+    class Meta:
+        verbose_name = "外发通知记录"
+        verbose_name_plural = "外发通知记录"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.webhook_id} {self.event} {self.state}"

@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from govit.accounts.choices import OrganisationKind, Role
-from govit.accounts.models import Notification, RoleAssignment
+from govit.accounts.models import Notification, Organisation, RoleAssignment
 from govit.audit.choices import Outcome
 from govit.audit.models import AuditEvent
 from govit.audit.services import audit_record
@@ -28,6 +28,7 @@ from govit.delivery.models import Filing, ProgressReport
 from govit.obligations.choices import ACTIVE_STATES, ObligationState, ReminderKind
 from govit.obligations.models import IssuerDueDate, Obligation, Reminder
 from govit.obligations.selectors import responsible_organisation, state_on, working_days_before
+from govit.obligations.webhooks import deliveries_queue
 from govit.policies.engine import PackError, load_pack
 from govit.policies.selectors import work_calendar
 from govit.projects.choices import Status
@@ -311,6 +312,7 @@ class ScanResult:
     reminders: int = 0
     notifications: int = 0
     emails: int = 0
+    webhooks: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -424,11 +426,47 @@ def _remind(sends: list[tuple[int, str]], result: ScanResult) -> None:
             messages.append((f"[GovIT] {text}"[:200], body, None, emails))
         reminders.append((pk, kind, now, len(recipients)))
     _insert(Reminder, ("obligation_id", "kind", "sent_at", "recipients"), reminders, ignore_conflicts=True)
+    result.webhooks = deliveries_queue(_webhook_items(fresh, rows))
     _insert(Notification, ("recipient_id", "text", "url", "created_at"), notes)
     result.reminders, result.notifications = len(reminders), len(notes)
     if messages:
         transaction.on_commit(lambda: _mail(messages))
         result.emails = sum(len(m[3]) for m in messages)
+
+
+def _webhook_items(
+    fresh: list[tuple[int, str]], rows: dict[int, Any]
+) -> list[tuple[int, str, dict[str, Any]]]:
+    """What each reminder says to the organisations' webhooks: the responsible one, and for 催办 to the
+    bureau also the bureau (payload documented in docs/architecture.md)."""
+    bureaus: dict[int, list[int]] = defaultdict(list)
+    if any(kind == ReminderKind.ESCALATE_BUREAU for _pk, kind in fresh):
+        for org_id, jurisdiction_id in Organisation.objects.filter(
+            kind=OrganisationKind.COMPETENT_BUREAU,
+            jurisdiction_id__in={r["jurisdiction_id"] for r in rows.values()},
+        ).values_list("id", "jurisdiction_id"):
+            bureaus[jurisdiction_id].append(org_id)
+    items: list[tuple[int, str, dict[str, Any]]] = []
+    for pk, kind in fresh:
+        row = rows[pk]
+        label = ReminderKind(kind).label
+        payload = {
+            "text": f"【{label}】{row['project__name']}：{row['name']}，应于 {row['due_on']:%Y-%m-%d} 前办理",
+            "obligation": {
+                "id": pk,
+                "name": row["name"],
+                "due_on": row["due_on"].isoformat(),
+                "cite": row["cite"],
+                "url": f"{settings.GOVIT_BASE_URL}/projects/{row['project_id']}/obligations/",
+            },
+            "project": {"id": row["project_id"], "name": row["project__name"]},
+            "reminder": {"kind": kind, "label": label},
+        }
+        targets = {row["organisation_id"]}
+        if kind == ReminderKind.ESCALATE_BUREAU:
+            targets.update(bureaus.get(row["jurisdiction_id"], []))
+        items += [(org, f"obligation.{kind}", payload) for org in sorted(targets)]
+    return items
 
 
 def _insert(

@@ -143,3 +143,59 @@ def project_obligations(request: HttpRequest, project_id: int) -> HttpResponse:
             "awaiting": awaiting,
         },
     )
+
+
+@login_required
+def webhook_settings(request: HttpRequest) -> HttpResponse:
+    """外发通知 — an organisation's endpoints for its reminders (e.g. a 浙政钉 / 山东通 / 赣政通 robot relay),
+    with the log of deliveries."""
+    from govit.accounts.models import RoleAssignment
+    from govit.obligations import webhooks
+    from govit.obligations.models import Webhook, WebhookDelivery
+
+    org_ids = set(
+        RoleAssignment.objects.filter(
+            user_id=int(request.user.pk or 0), role__in=webhooks.MANAGERS
+        ).values_list("organisation_id", flat=True)
+    )
+    if not org_ids:
+        raise PermissionDeniedError("只有单位负责人、主管部门审核人或系统管理员可以设置外发通知")
+    organisations = list(Organisation.objects.filter(pk__in=org_ids).order_by("name"))
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "deactivate":
+                hook = Webhook.objects.filter(
+                    pk=request.POST.get("webhook", "0") or 0, organisation_id__in=org_ids
+                ).first()
+                if hook is None:
+                    raise ServiceError("外发通知地址不存在")
+                webhooks.webhook_deactivate(actor=request.user, webhook=hook)
+                messages.success(request, "已停用")
+            else:
+                organisation = next(
+                    (o for o in organisations if str(o.pk) == request.POST.get("organisation")), None
+                )
+                if organisation is None:
+                    raise ServiceError("请选择单位", field="organisation")
+                hook = webhooks.webhook_register(
+                    actor=request.user,
+                    organisation=organisation,
+                    url=str(request.POST.get("url", "")),
+                    secret=str(request.POST.get("secret", "")),
+                )
+                messages.success(request, f"已登记。签名密钥（只显示这一次，请配置到接收端）：{hook.secret}")
+        except PermissionDeniedError:
+            raise
+        except ServiceError as error:
+            messages.error(request, f"未能保存：{error.message}")
+        else:
+            return redirect(request.path)
+    hooks = list(Webhook.objects.filter(organisation_id__in=org_ids).select_related("organisation"))
+    log = list(
+        WebhookDelivery.objects.filter(webhook__organisation_id__in=org_ids).select_related("webhook")[:50]
+    )
+    return render(
+        request,
+        "obligations/webhooks.html",
+        {"organisations": organisations, "hooks": hooks, "log": log, "posted": request.POST},
+    )
