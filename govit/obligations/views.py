@@ -21,6 +21,7 @@ from govit.projects.policy import project_policy
 from govit.projects.selectors import project_get_for_user
 
 LIST_LIMIT = 500
+_WEBHOOK_ROLES = frozenset({"unit_head", "reviewer", "system_admin"})
 
 
 def _rows(obligations: list[Obligation]) -> list[Obligation]:
@@ -93,6 +94,7 @@ def obligation_overview(request: HttpRequest) -> HttpResponse:
             "rule": rule,
             "rules": sorted(set(visible.values_list("rule_id", flat=True).distinct())),
             "can_waive": bool(scope.reviewer_jurisdiction_ids),
+            "can_manage_webhooks": any(role in _WEBHOOK_ROLES for role in scope.roles),
         },
     )
 

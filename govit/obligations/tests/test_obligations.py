@@ -286,3 +286,66 @@ def test_the_bureau_waives_with_a_reason_and_others_cannot(demo):
     dl29.refresh_from_db()
     assert dl29.state == ObligationState.WAIVED and not dl29.reminders.filter(kind="escalate_head").exists()
     assert AuditEvent.objects.get(action="obligation.waive").after["reason"] == reason
+
+
+def test_the_bureau_sets_a_due_date_the_pack_leaves_to_it(demo):
+    """金乡 DL-38 (第三十三条): 变更情况“及时”备案 — no number of days, so the bureau sets the 限期."""
+    from django.test import Client
+
+    project = approved_project("jinxiang")
+    clerk, reviewer = Client(), Client()
+    clerk.force_login(user("jx_clerk"))
+    reviewer.force_login(user("jx_reviewer"))
+    url = f"/projects/{project.pk}/obligations/"
+    with at(dt.date(2026, 11, 2)):
+        clerk.post(
+            f"/projects/{project.pk}/delivery/",
+            {"action": "change", "kinds": ["schedule"], "description": "工期顺延两个月。", "new_total": ""},
+        )
+        change = project.change_requests.get()
+        reviewer.post(
+            f"/projects/{project.pk}/delivery/",
+            {
+                "action": "change_decide",
+                "change": change.pk,
+                "decision": "agree",
+                "note": "同意",
+                "reapproval_number": "金发改〔2026〕9号",
+                "reapproved_on": "2026-11-02",
+            },
+        )
+        page = reviewer.get(url).content.decode()
+        assert "待主管部门设定限期" in page and 'value="DL-38-change"' in page
+        assert 'value="DL-38-change"' not in clerk.get(url).content.decode()
+        past = {"action": "set_due", "rule_id": "DL-38-change", "due_on": "2026-11-01"}
+        assert "限期不能早于今天" in reviewer.post(url, past, follow=True).content.decode()
+        page = reviewer.post(url, {**past, "due_on": "2026-11-16", "note": "两周内备案"}, follow=True)
+        assert "已设定限期" in page.content.decode()
+    dl38 = obligation(project, "DL-38-change")
+    assert (dl38.due_on, dl38.state, dl38.remind_on) == (
+        dt.date(2026, 11, 16),
+        ObligationState.UPCOMING,
+        dt.date(2026, 11, 11),
+    )
+    assert (
+        'value="DL-38-change"' in clerk.get(f"/projects/{project.pk}/delivery/").content.decode()
+    )  # to file
+
+
+def test_editing_the_calendar_moves_open_due_dates(demo, django_capture_on_commit_callbacks, settings):
+    """A day declared a holiday afterwards (e.g. a local 调休 change): DL-29's 10 working days now end a day
+    later; the worker recomputes the open obligations once the edit is committed."""
+    from govit.policies.models import CalendarDay
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    project = approved_project("jinxiang")
+    with at(dt.date(2026, 10, 9)):
+        procure(project, user("jx_clerk"), dt.date(2026, 9, 28))
+    assert obligation(project, "DL-29").due_on == dt.date(2026, 10, 16)
+    with at(dt.date(2026, 10, 9)), django_capture_on_commit_callbacks(execute=True):
+        CalendarDay.objects.create(date=dt.date(2026, 10, 14), is_workday=False, note="临时调整")
+    moved = obligation(project, "DL-29")
+    assert (moved.due_on, moved.state) == (dt.date(2026, 10, 19), ObligationState.UPCOMING)
+    assert Obligation.objects.get(project=project, rule_id="DL-29", due_on=dt.date(2026, 10, 16)).state == (
+        ObligationState.SUPERSEDED
+    )
