@@ -35,7 +35,7 @@ from govit.obligations.models import Webhook, WebhookDelivery
 log = logging.getLogger(__name__)
 # Seconds to wait before the 2nd, 3rd … attempt; after the last one the delivery is given up.
 BACKOFF = (60, 300, 1800, 7200, 43200)
-TIMEOUT = 5
+TIMEOUT = 5  # seconds; settings.GOVIT_WEBHOOK_TIMEOUT overrides
 MANAGERS = frozenset({Role.UNIT_HEAD, Role.REVIEWER, Role.SYSTEM_ADMIN})
 
 
