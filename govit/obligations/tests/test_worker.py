@@ -54,9 +54,17 @@ def committed(transactional_db):
     guard_remove(connection)
 
 
-def test_the_worker_runs_the_scan_from_the_database_queue(committed, world, make_project):
+def test_the_worker_runs_the_scan_from_the_database_queue(committed, world, make_project, settings):
     from django_tasks_db.models import DBTaskResult
 
+    from govit.obligations.tests.test_webhooks import SECRET, Receiver
+    from govit.obligations.webhooks import signature, webhook_register
+
+    settings.GOVIT_WEBHOOK_TIMEOUT = 2
+    robot = Receiver([200])
+    webhook_register(
+        actor=world["users"]["head"], organisation=world["orgs"]["education"], url=robot.url, secret=SECRET
+    )
     clerk = world["users"]["clerk"]
     clerk.email = "edu_clerk@example.gov.cn"
     clerk.save(update_fields=["email"])
@@ -73,6 +81,11 @@ def test_the_worker_runs_the_scan_from_the_database_queue(committed, world, make
     )
     assert [m.to for m in mail.outbox] == [["edu_clerk@example.gov.cn"]]
     assert "退回修改后重新提交" in mail.outbox[0].body and "/obligations/" in mail.outbox[0].body
+    robot.close()
+    [request] = robot.received  # the unit's robot, signed
+    headers = request["headers"]
+    assert headers["X-GovIT-Signature"] == signature(SECRET, headers["X-GovIT-Timestamp"], request["body"])
+    assert run.return_value["delivered"] == 1
     # the header shows it unread; opening it marks it read and leads to the project's obligations
     client = Client()
     client.force_login(clerk)
