@@ -26,7 +26,7 @@ from govit.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from govit.core.forms import text_clean
 from govit.delivery.models import Filing, ProgressReport
 from govit.obligations.choices import ACTIVE_STATES, ObligationState, ReminderKind
-from govit.obligations.models import IssuerDueDate, Obligation, Reminder
+from govit.obligations.models import IssuerDueDate, Obligation, Reminder, Webhook
 from govit.obligations.selectors import responsible_organisation, state_on, working_days_before
 from govit.obligations.webhooks import deliveries_queue
 from govit.policies.engine import PackError, load_pack
@@ -439,6 +439,9 @@ def _webhook_items(
 ) -> list[tuple[int, str, dict[str, Any]]]:
     """What each reminder says to the organisations' webhooks: the responsible one, and for 催办 to the
     bureau also the bureau (payload documented in docs/architecture.md)."""
+    hooked = set(Webhook.objects.filter(is_active=True).values_list("organisation_id", flat=True).distinct())
+    if not hooked:
+        return []
     bureaus: dict[int, list[int]] = defaultdict(list)
     if any(kind == ReminderKind.ESCALATE_BUREAU for _pk, kind in fresh):
         for org_id, jurisdiction_id in Organisation.objects.filter(
@@ -449,6 +452,12 @@ def _webhook_items(
     items: list[tuple[int, str, dict[str, Any]]] = []
     for pk, kind in fresh:
         row = rows[pk]
+        targets = {row["organisation_id"]}
+        if kind == ReminderKind.ESCALATE_BUREAU:
+            targets.update(bureaus.get(row["jurisdiction_id"], []))
+        targets &= hooked
+        if not targets:
+            continue
         label = ReminderKind(kind).label
         payload = {
             "text": f"【{label}】{row['project__name']}：{row['name']}，应于 {row['due_on']:%Y-%m-%d} 前办理",
@@ -462,9 +471,6 @@ def _webhook_items(
             "project": {"id": row["project_id"], "name": row["project__name"]},
             "reminder": {"kind": kind, "label": label},
         }
-        targets = {row["organisation_id"]}
-        if kind == ReminderKind.ESCALATE_BUREAU:
-            targets.update(bureaus.get(row["jurisdiction_id"], []))
         items += [(org, f"obligation.{kind}", payload) for org in sorted(targets)]
     return items
 
