@@ -267,6 +267,9 @@ def test_the_bureau_waives_with_a_reason_and_others_cannot(demo):
     )
     assert project.name in unit.get("/obligations/").content.decode()
     assert project.name not in other.get("/obligations/").content.decode()
+    city = Client()
+    city.force_login(user("jn_supervisor"))  # 济宁市: the level above 金乡 sees its counties
+    assert project.name in city.get("/obligations/").content.decode()
     assert other.get(f"/projects/{project.pk}/obligations/").status_code == 404
     assert 'class="light light-red"' in unit.get("/projects/").content.decode()
     waive = {"obligation": dl29.pk, "reason": "短"}
