@@ -11,6 +11,15 @@ PASSWORD = "Test@2026pass"
 
 
 @pytest.fixture(autouse=True)
+def _fresh_calendar() -> Any:
+    """The working-day calendar is cached per process; a test's edits are rolled back, so is the cache."""
+    yield
+    from govit.policies.selectors import work_calendar_reset
+
+    work_calendar_reset()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     # The production hasher is deliberately slow; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

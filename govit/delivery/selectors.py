@@ -32,6 +32,7 @@ from govit.projects.policy import project_policy
 from govit.workflow.selectors import ESCALATION_RANK, LEVEL_RANK
 
 _CLAUSE_FIELDS = {code for code, _label in CLAUSES}
+BEFORE_APPROVAL = frozenset({"draft", "submitted", "in_review", "returned", "not_supported"})
 _FACT_REF = re.compile(r"contract\.([a-z_]+)")
 
 
@@ -90,6 +91,8 @@ def contract_facts(contract: Contract) -> dict[str, Any]:
 def delivery_facts(project: Project) -> dict[str, Any]:
     """Facts the procurement and the main contract hold (registered as a provider of ``project_facts``)."""
     facts: dict[str, Any] = {}
+    if project.status in BEFORE_APPROVAL:
+        return facts  # nothing is recorded here before 立项
     for procurement in Procurement.objects.filter(project=project):
         if procurement.lot == ProcurementLot.SUPERVISION:
             facts["supervision_tendered"] = True

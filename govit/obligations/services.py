@@ -96,12 +96,16 @@ def _return_duties(project: Project) -> list[tuple[str, dt.date, dict[str, Any],
     """退回修改 with a due date: the unit must resubmit by then; done when it resubmits (a later return gives
     a new duty with its own date, so reminders follow the project through every round)."""
     out: list[tuple[str, dt.date, dict[str, Any], dt.date | None]] = []
+    returns = list(
+        StageDecision.objects.filter(project=project, outcome=Decision.REVISE, due_date__isnull=False)
+    )
+    if not returns:
+        return out
     resubmissions = list(
         project.transitions.filter(from_status=Status.RETURNED)
         .order_by("created_at")
         .values_list("created_at", flat=True)
     )
-    returns = StageDecision.objects.filter(project=project, outcome=Decision.REVISE, due_date__isnull=False)
     for decision in returns:
         if decision.due_date is None:
             continue
@@ -116,6 +120,27 @@ def _return_duties(project: Project) -> list[tuple[str, dt.date, dict[str, Any],
         }
         out.append((RETURN_RULE, decision.due_date, item, done))
     return out
+
+
+_SAVED_FIELDS = (
+    "jurisdiction_id",
+    "organisation_id",
+    "role",
+    "name",
+    "cite",
+    "consequence",
+    "on_overdue",
+    "recurring",
+    "trigger_on",
+    "remind_on",
+    "state",
+    "closed_on",
+    "next_check_on",
+)
+
+
+def _snapshot(ob: Obligation | None) -> tuple[Any, ...] | None:
+    return None if ob is None else tuple(getattr(ob, name) for name in _SAVED_FIELDS)
 
 
 def _apply_state(ob: Obligation, closed: dt.date | None, today: dt.date) -> None:
@@ -187,6 +212,7 @@ def _sync(project: Project) -> None:
             if role not in organisations:
                 organisations[role] = responsible_organisation(project, role)
             ob = existing.get((rule_id, due_on))
+            before = _snapshot(ob)
             if ob is None:
                 ob = Obligation(project=project, rule_id=rule_id, due_on=due_on, escalation=0)
                 ob.state = ObligationState.UPCOMING
@@ -199,7 +225,7 @@ def _sync(project: Project) -> None:
                 else pack.meta.remind_working_days
             )
             ob.jurisdiction_id = project.jurisdiction_id
-            ob.organisation = organisations[role]
+            ob.organisation_id = organisations[role].pk
             ob.role = role
             ob.name = str(item.get("name", rule_id))[:200]
             ob.cite = f"{cite.get('article', '')}：{cite.get('quote', '')}"[:300]
@@ -209,7 +235,8 @@ def _sync(project: Project) -> None:
             ob.trigger_on = dt.date.fromisoformat(item["trigger_date"]) if item.get("trigger_date") else None
             ob.remind_on = working_days_before(due_on, lead, calendar)
             _apply_state(ob, closed, today)
-            ob.save()
+            if _snapshot(ob) != before:  # most changes of a project leave its obligations as they were
+                ob.save()
         for key, ob in existing.items():
             if key in wanted or ob.state not in ACTIVE_STATES:
                 continue
