@@ -7,6 +7,8 @@ import datetime as dt
 import logging
 import threading
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -59,13 +61,35 @@ def _overdue_next_check(due_on: dt.date, escalation: int) -> dt.date | None:
 
 
 def on_audit_event(event: AuditEvent) -> None:
-    """Every state change of a project is audited; its obligations follow in the same transaction."""
+    """Every state change of a project is audited; its obligations follow in the same transaction (or, in
+    a batch, once at its end)."""
     if event.target_type != "projects.Project" or event.outcome != Outcome.SUCCESS:
         return
     if event.action.endswith((".view", ".export", ".download")) or getattr(_local, "syncing", False):
         return
+    batch = getattr(_local, "batch", None)
+    if batch is not None:
+        batch.add(int(event.target_id))
+        return
     project = Project.objects.filter(pk=event.target_id).select_related("lead_unit").first()
     if project is not None:
+        obligations_sync(project)
+
+
+@contextmanager
+def obligations_batch() -> Iterator[None]:
+    """Bulk work (loading demo data, imports): each project touched inside is brought up to date once, at
+    the end, instead of after every event."""
+    if getattr(_local, "batch", None) is not None:
+        yield
+        return
+    touched: set[int] = set()
+    _local.batch = touched
+    try:
+        yield
+    finally:
+        _local.batch = None
+    for project in Project.objects.filter(pk__in=touched).select_related("lead_unit"):
         obligations_sync(project)
 
 
@@ -589,6 +613,7 @@ __all__ = [
     "ScanResult",
     "issuer_due_set",
     "obligation_waive",
+    "obligations_batch",
     "obligations_resync",
     "obligations_scan",
     "obligations_sync",

@@ -15,6 +15,7 @@ from govit.accounts.services import role_assign, user_create
 from govit.audit.services import audit_record
 from govit.core import clock
 from govit.experts.models import Expert, ExpertField
+from govit.obligations.services import obligations_batch
 from govit.projects.choices import Nature, ProcurementCategory, Status
 from govit.projects.models import DeclarationRound, Project, ProjectTransition
 from govit.projects.packforms import declaration_forms, sample_values
@@ -322,6 +323,12 @@ def _projects(site: Site, unit: Organisation, clerk: User, reviewer: User) -> No
 
 @transaction.atomic
 def demo_load() -> list[DemoLogin]:
+    """The demo world; every project's 期限事项 are computed once, at the end."""
+    with obligations_batch():
+        return _demo_load()
+
+
+def _demo_load() -> list[DemoLogin]:
     logins: list[DemoLogin] = []
     provinces = {}
     for code, name, bureau_name, prefix in PROVINCES:
