@@ -14,9 +14,10 @@ from govit.audit.hashing import event_digest
 from govit.audit.models import AuditChainHead, AuditEvent
 from govit.core import clock
 
-# Apps above this one react to what happened (e.g. obligations recomputed when a project changes); each
-# listener runs inside the transaction that recorded the event.
-AuditListener = Callable[[AuditEvent], None]
+# Apps above this one react to what happened (e.g. obligations recomputed when a project changes). A listener
+# runs in the caller's transaction just before the event is chained — not while the chain's head row is
+# locked, so the time it takes never holds up other writers.
+AuditListener = Callable[[str, models.Model | None, str], None]
 _LISTENERS: list[AuditListener] = []
 
 
@@ -65,6 +66,8 @@ def audit_record(
     actor_name: str = "",
 ) -> AuditEvent:
     """Append one event to the chain (in the caller's transaction when there is one)."""
+    for listener in _LISTENERS:
+        listener(action, target, outcome)
     ctx = context.current()
     actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
     if organisation_id is None and actor_obj is not None:
@@ -93,6 +96,4 @@ def audit_record(
         head.last_seq = event.seq
         head.last_hash = event.hash
         head.save(update_fields=["last_seq", "last_hash"])
-        for listener in _LISTENERS:
-            listener(event)
     return event

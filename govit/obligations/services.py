@@ -21,7 +21,6 @@ from django.utils import timezone
 from govit.accounts.choices import OrganisationKind, Role
 from govit.accounts.models import Notification, Organisation, RoleAssignment
 from govit.audit.choices import Outcome
-from govit.audit.models import AuditEvent
 from govit.audit.services import audit_record
 from govit.core import clock
 from govit.core.errors import ConflictError, PermissionDeniedError, ServiceError
@@ -60,18 +59,18 @@ def _overdue_next_check(due_on: dt.date, escalation: int) -> dt.date | None:
 # ------------------------------------------------------------------ recomputing a project's obligations
 
 
-def on_audit_event(event: AuditEvent) -> None:
+def on_audit_event(action: str, target: Any, outcome: str) -> None:
     """Every state change of a project is audited; its obligations follow in the same transaction (or, in
     a batch, once at its end)."""
-    if event.target_type != "projects.Project" or event.outcome != Outcome.SUCCESS:
+    if not isinstance(target, Project) or outcome != Outcome.SUCCESS:
         return
-    if event.action.endswith((".view", ".export", ".download")) or getattr(_local, "syncing", False):
+    if action.endswith((".view", ".export", ".download")) or getattr(_local, "syncing", False):
         return
     batch = getattr(_local, "batch", None)
     if batch is not None:
-        batch.add(int(event.target_id))
+        batch.add(target.pk)
         return
-    project = Project.objects.filter(pk=event.target_id).select_related("lead_unit").first()
+    project = Project.objects.filter(pk=target.pk).select_related("lead_unit").first()
     if project is not None:
         obligations_sync(project)
 
