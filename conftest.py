@@ -3,6 +3,7 @@ from 章贡区, an expert, a city supervisor. Built with the same services the p
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from typing import Any
 
@@ -193,3 +194,26 @@ def upload_missing(upload: Any) -> Any:
         return codes
 
     return give
+
+
+@pytest.fixture
+def make_returned(world: dict[str, Any], make_project: Any) -> Any:
+    """A declaration of 舒城县教育局 submitted and returned for revision at the first review stage, with
+    ``due`` as its 修改期限 (under whatever clock the caller has set)."""
+
+    def make(due: dt.date) -> Any:
+        from govit.projects.services import declaration_submit
+        from govit.workflow.services import stage_decide
+
+        project = declaration_submit(actor=world["users"]["clerk"], project=make_project())
+        stage_decide(
+            actor=world["users"]["reviewer"],
+            project=project,
+            stage_id="ST-000-04",
+            outcome="revise",
+            reason="补充共享清单",
+            due_date=due,
+        )
+        return project
+
+    return make

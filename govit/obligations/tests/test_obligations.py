@@ -149,7 +149,7 @@ def test_reminded_once_then_overdue_then_escalated(demo, django_capture_on_commi
 # ------------------------------------------------------------------ 退回 and resubmission (world fixture)
 
 
-def test_a_return_gives_a_duty_that_follows_every_round(world, make_project):
+def test_a_return_gives_a_duty_that_follows_every_round(world, make_returned):
     """退回修改 with a due date: the unit is reminded against that date; resubmitting fulfils it; a second
     return gives a new duty with its own date, the first stays fulfilled."""
     from govit.projects.services import declaration_submit
@@ -157,15 +157,7 @@ def test_a_return_gives_a_duty_that_follows_every_round(world, make_project):
 
     reviewer, clerk = world["users"]["reviewer"], world["users"]["clerk"]
     with at(dt.date(2026, 11, 2)):
-        project = declaration_submit(actor=clerk, project=make_project())
-        stage_decide(
-            actor=reviewer,
-            project=project,
-            stage_id="ST-000-04",
-            outcome="revise",
-            reason="补充共享清单",
-            due_date=dt.date(2026, 11, 13),
-        )
+        project = make_returned(dt.date(2026, 11, 13))
     first = Obligation.objects.get(project=project, rule_id="RETURN")
     assert (first.due_on, first.remind_on, first.state) == (
         dt.date(2026, 11, 13),

@@ -73,30 +73,18 @@ def at(moment: dt.datetime):
     return clock.frozen_at(timezone.make_aware(moment))
 
 
-def due_soon_return(world, make_project):
-    from govit.projects.services import declaration_submit
-    from govit.workflow.services import stage_decide
-
+def due_soon_return(make_returned):
     with at(dt.datetime(2026, 11, 2, 9)):
-        project = declaration_submit(actor=world["users"]["clerk"], project=make_project())
-        stage_decide(
-            actor=world["users"]["reviewer"],
-            project=project,
-            stage_id="ST-000-04",
-            outcome="revise",
-            reason="补充共享清单",
-            due_date=dt.date(2026, 11, 13),
-        )
-    return project
+        return make_returned(dt.date(2026, 11, 13))
 
 
-def test_a_reminder_reaches_the_units_webhook_signed(world, make_project, receiver, settings):
+def test_a_reminder_reaches_the_units_webhook_signed(world, make_returned, receiver, settings):
     settings.GOVIT_WEBHOOK_TIMEOUT = 1
     robot = receiver([200])
     webhook_register(
         actor=world["users"]["head"], organisation=world["orgs"]["education"], url=robot.url, secret=SECRET
     )
-    project = due_soon_return(world, make_project)
+    project = due_soon_return(make_returned)
     with at(dt.datetime(2026, 11, 10, 9)):
         assert obligations_scan().webhooks == 1
         assert deliveries_send() == {"delivered": 1, "retrying": 0, "failed": 0}
@@ -113,13 +101,13 @@ def test_a_reminder_reaches_the_units_webhook_signed(world, make_project, receiv
         assert obligations_scan().webhooks == 0 and deliveries_send()["delivered"] == 0  # nothing twice
 
 
-def test_a_failing_receiver_is_retried_with_back_off_then_given_up(world, make_project, receiver, settings):
+def test_a_failing_receiver_is_retried_with_back_off_then_given_up(world, make_returned, receiver, settings):
     settings.GOVIT_WEBHOOK_TIMEOUT = 0.5
     robot = receiver([500, None] + [500] * 10)
     webhook_register(
         actor=world["users"]["head"], organisation=world["orgs"]["education"], url=robot.url, secret=SECRET
     )
-    due_soon_return(world, make_project)
+    due_soon_return(make_returned)
     start = dt.datetime(2026, 11, 10, 9)
     with at(start):
         obligations_scan()

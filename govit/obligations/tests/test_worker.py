@@ -25,21 +25,9 @@ def at(day: dt.date):
     return clock.frozen_at(timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0))))
 
 
-def returned(world, make_project, due: dt.date):
-    from govit.projects.services import declaration_submit
-    from govit.workflow.services import stage_decide
-
+def returned(make_returned, due: dt.date):
     with at(dt.date(2026, 11, 2)):
-        project = declaration_submit(actor=world["users"]["clerk"], project=make_project())
-        stage_decide(
-            actor=world["users"]["reviewer"],
-            project=project,
-            stage_id="ST-000-04",
-            outcome="revise",
-            reason="补充共享清单",
-            due_date=due,
-        )
-    return project
+        return make_returned(due)
 
 
 @pytest.fixture
@@ -54,7 +42,7 @@ def committed(transactional_db):
     guard_remove(connection)
 
 
-def test_the_worker_runs_the_scan_from_the_database_queue(committed, world, make_project, settings):
+def test_the_worker_runs_the_scan_from_the_database_queue(committed, world, make_returned, settings):
     from django_tasks_db.models import DBTaskResult
 
     from govit.obligations.tests.test_webhooks import SECRET, Receiver
@@ -68,7 +56,7 @@ def test_the_worker_runs_the_scan_from_the_database_queue(committed, world, make
     clerk = world["users"]["clerk"]
     clerk.email = "edu_clerk@example.gov.cn"
     clerk.save(update_fields=["email"])
-    project = returned(world, make_project, dt.date(2026, 11, 13))
+    project = returned(make_returned, dt.date(2026, 11, 13))
     with at(dt.date(2026, 11, 10)):
         call_command("worker", "--once", verbosity=0)
     run = DBTaskResult.objects.get()
@@ -101,8 +89,8 @@ def test_the_worker_runs_the_scan_from_the_database_queue(committed, world, make
 
 
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}})
-def test_another_backend_is_a_setting(world, make_project):
-    project = returned(world, make_project, dt.date(2026, 11, 13))
+def test_another_backend_is_a_setting(make_returned):
+    project = returned(make_returned, dt.date(2026, 11, 13))
     with at(dt.date(2026, 11, 11)):
         result = obligations_scan_task.enqueue()
     assert result.status == "SUCCESSFUL" and result.return_value["due_soon"] == 1

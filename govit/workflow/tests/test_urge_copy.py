@@ -10,22 +10,12 @@ import pytest
 from govit.accounts.models import Notification
 from govit.audit.models import AuditEvent
 from govit.core.errors import PermissionDeniedError, ServiceError
-from govit.projects.services import declaration_submit
-from govit.workflow.services import project_copy_to, project_urge, stage_decide
+from govit.workflow.services import project_copy_to, project_urge
 
 
 @pytest.fixture
-def returned(world, make_project):
-    project = declaration_submit(actor=world["users"]["clerk"], project=make_project())
-    stage_decide(
-        actor=world["users"]["reviewer"],
-        project=project,
-        stage_id="ST-000-04",
-        outcome="revise",
-        reason="补充共享清单",
-        due_date=dt.date(2099, 1, 1),
-    )
-    return project
+def returned(make_returned):
+    return make_returned(dt.date(2099, 1, 1))
 
 
 def test_urge_reminds_the_unit_of_a_returned_declaration(world, returned, django_capture_on_commit_callbacks):
