@@ -322,13 +322,14 @@ def _projects(site: Site, unit: Organisation, clerk: User, reviewer: User) -> No
 
 
 @transaction.atomic
-def demo_load() -> list[DemoLogin]:
-    """The demo world; every project's 期限事项 are computed once, at the end."""
+def demo_load(*, projects: bool = True) -> list[DemoLogin]:
+    """The demo world; every project's 期限事项 are computed once, at the end. Without ``projects``: the
+    jurisdictions, organisations, people, expert pools and rounds only (what tests of later stages need)."""
     with obligations_batch():
-        return _demo_load()
+        return _demo_load(projects)
 
 
-def _demo_load() -> list[DemoLogin]:
+def _demo_load(projects: bool) -> list[DemoLogin]:
     logins: list[DemoLogin] = []
     provinces = {}
     for code, name, bureau_name, prefix in PROVINCES:
@@ -367,8 +368,9 @@ def _demo_load() -> list[DemoLogin]:
         expert = _user(f"{p}_expert", f"{site.name}评审专家", experts, Role.EXPERT, logins)
         _expert_pool(site, jurisdiction, experts, expert)
         _user(f"{p}_leader", f"{site.name}分管领导", bureau, Role.LEADER, logins)
-        _projects(site, units[0], clerk, reviewer)
-        _projects(site, units[1], clerk2, reviewer)
+        if projects:
+            _projects(site, units[0], clerk, reviewer)
+            _projects(site, units[1], clerk2, reviewer)
         _round(jurisdiction, reviewer, 2027)
     admin_org = Organisation.objects.get(name="舒城县数据资源管理局")
     _user("sysadmin", "系统管理员", admin_org, Role.SYSTEM_ADMIN, logins)

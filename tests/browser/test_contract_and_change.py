@@ -27,7 +27,7 @@ def log_in(page: Any, base: str, username: str) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_contract_and_change_in_the_browser(transactional_db, live_server, page, shot, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    demo_load()
+    demo_load(projects=False)
     project = approved_project("jinxiang")
     base = live_server.url
     log_in(page, base, "jx_clerk")

@@ -49,7 +49,7 @@ UNITS = {
 
 @pytest.fixture
 def demo(db: Any, media_root: Any) -> None:
-    demo_load()
+    demo_load(projects=False)  # the demo's people; each test makes its own projects
 
 
 def approved_project(

@@ -24,7 +24,7 @@ from govit.portal.demo import demo_load
 
 @pytest.fixture
 def demo(db: Any, media_root: Any) -> None:
-    demo_load()
+    demo_load(projects=False)  # the demo's people; each test makes its own projects
 
 
 def at(day: dt.date) -> Any:
