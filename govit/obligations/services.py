@@ -528,8 +528,8 @@ def _webhook_items(
 def _insert(
     model: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...]], *, ignore_conflicts: bool = False
 ) -> None:
-    """Many rows in one prepared statement: at province scale the ORM's per-object work would cost more than
-    the writing itself."""
+    """Many rows in few statements: at province scale the ORM's per-object work would cost more than the
+    writing itself."""
     if not rows:
         return
     connection = connections[router.db_for_write(model)]
@@ -543,7 +543,7 @@ def _insert(
             if connection.vendor == "sqlite"
             else ("INSERT", " ON CONFLICT DO NOTHING")
         )
-    sql = f"{verb} INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks}){tail}"
+    head = f"{verb} INTO {quote(model._meta.db_table)} ({names}) VALUES "
     # every row carries the same moment; it is the only value that needs the backend's adapting
     moments = {value for row in rows for value in row if isinstance(value, dt.datetime)}
     field = next(
@@ -556,9 +556,13 @@ def _insert(
     )
     adapted = {m: field.get_db_prep_save(m, connection) for m in moments} if field is not None else {}
     prepared = [tuple(adapted.get(v, v) if isinstance(v, dt.datetime) else v for v in row) for row in rows]
+    # multi-row VALUES: one round trip per batch on PostgreSQL (a row at a time costs ~0.1 ms each)
+    per = max(1, 4000 // len(columns))
     with connection.cursor() as cursor:
-        for start in range(0, len(prepared), _CHUNK * 5):
-            cursor.executemany(sql, prepared[start : start + _CHUNK * 5])
+        for start in range(0, len(prepared), per):
+            batch = prepared[start : start + per]
+            sql = head + ", ".join([f"({marks})"] * len(batch)) + tail
+            cursor.execute(sql, [value for row in batch for value in row])
 
 
 def _mail(messages: list[tuple[str, str, str | None, list[str]]]) -> None:
