@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 from django.db import models, transaction
 
@@ -13,6 +13,7 @@ from govit.audit.choices import Outcome
 from govit.audit.hashing import event_digest
 from govit.audit.models import AuditChainHead, AuditEvent
 from govit.core import clock
+from govit.core.errors import PermissionDeniedError
 
 # Apps above this one react to what happened (e.g. obligations recomputed when a project changes). A listener
 # runs in the caller's transaction just before the event is chained — not while the chain's head row is
@@ -97,3 +98,16 @@ def audit_record(
         head.last_hash = event.hash
         head.save(update_fields=["last_seq", "last_hash"])
     return event
+
+
+def audit_denied(
+    *,
+    actor: Any | None,
+    action: str,
+    target: models.Model | None,
+    message: str,
+    after: dict[str, Any] | None = None,
+) -> NoReturn:
+    """A refused action: recorded as ``<action>_denied`` with outcome “拒绝”, then refused with ``message``."""
+    audit_record(actor=actor, action=f"{action}_denied", target=target, outcome=Outcome.DENIED, after=after)
+    raise PermissionDeniedError(message)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,3 +29,8 @@ def frozen_at(moment: dt.datetime) -> Iterator[None]:
         yield
     finally:
         _frozen = previous
+
+
+def frozen_on(day: dt.date, at: dt.time = dt.time(10, 0)) -> contextlib.AbstractContextManager[None]:
+    """Pretend it is ``day`` (at ``at``, local time) inside the block."""
+    return frozen_at(timezone.make_aware(dt.datetime.combine(day, at)))

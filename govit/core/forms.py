@@ -29,12 +29,16 @@ def text_clean(
     limit: int,
     required: bool = True,
     allow_markup: bool = False,
+    minimum: int = 0,
 ) -> str:
-    """A free-text value as services keep it: stripped, present if ``required``, at most ``limit`` characters,
-    without markup unless ``allow_markup``; otherwise a ServiceError naming ``label``."""
+    """A free-text value as services keep it: stripped, present if ``required``, at least ``minimum`` and at
+    most ``limit`` characters, without markup unless ``allow_markup``; otherwise a ServiceError naming
+    ``label``."""
     text = (value or "").strip()
     if required and not text:
         raise ServiceError(f"请填写{label}", field=field)
+    if text and len(text) < minimum:
+        raise ServiceError(f"{label}不少于 {minimum} 个字", field=field)
     if len(text) > limit:
         raise ServiceError(f"{label}不能超过 {limit} 个字（当前 {len(text)} 个字）", field=field)
     if not allow_markup and has_markup(text):

@@ -29,10 +29,9 @@ from govit.projects.choices import COST_HEADS
 from govit.projects.facts import FUNDING_FACTS
 from govit.projects.models import Project
 from govit.projects.policy import project_policy
-from govit.workflow.selectors import ESCALATION_RANK, LEVEL_RANK
+from govit.workflow.selectors import APPROVED_ONWARDS, ESCALATION_RANK, LEVEL_RANK
 
 _CLAUSE_FIELDS = {code for code, _label in CLAUSES}
-BEFORE_APPROVAL = frozenset({"draft", "submitted", "in_review", "returned", "not_supported"})
 _FACT_REF = re.compile(r"contract\.([a-z_]+)")
 
 
@@ -48,12 +47,14 @@ class PlannedPayment:
         return max(self.planned_yuan - self.paid_yuan, 0)
 
 
-def payment_plan_rows(contract: Contract, payments: list[Payment] | None = None) -> list[PlannedPayment]:
-    """The contract's staged plan with what each milestone allows and what has been paid against it; the
-    last milestone takes the rounding so the plan adds up to the contract amount."""
+def payment_plan_rows(contract: Contract) -> list[PlannedPayment]:
+    """The contract's staged plan with what each milestone allows and what has been paid against it (from
+    prefetched payments when the page has them); the last milestone takes the rounding so the plan adds up
+    to the contract amount."""
     plan = contract.payment_plan or []
-    if payments is None:
-        payments = list(contract.payments.all())
+    if not plan:
+        return []
+    payments = list(contract.payments.all())
     rows: list[PlannedPayment] = []
     planned_so_far = 0
     for index, step in enumerate(plan):
@@ -91,7 +92,7 @@ def contract_facts(contract: Contract) -> dict[str, Any]:
 def delivery_facts(project: Project) -> dict[str, Any]:
     """Facts the procurement and the main contract hold (registered as a provider of ``project_facts``)."""
     facts: dict[str, Any] = {}
-    if project.status in BEFORE_APPROVAL:
+    if project.status not in APPROVED_ONWARDS:
         return facts  # nothing is recorded here before 立项
     for procurement in Procurement.objects.filter(project=project):
         if procurement.lot == ProcurementLot.SUPERVISION:

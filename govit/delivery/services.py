@@ -15,10 +15,9 @@ from govit.accounts.choices import Role
 from govit.accounts.models import Jurisdiction, Organisation
 from govit.accounts.selectors import user_scope
 from govit.accounts.services import notify_after_commit
-from govit.audit.choices import Outcome
-from govit.audit.services import audit_record
+from govit.audit.services import audit_denied, audit_record
 from govit.core import clock
-from govit.core.errors import ConflictError, PermissionDeniedError, ServiceError
+from govit.core.errors import ConflictError, ServiceError
 from govit.core.forms import text_clean
 from govit.delivery import selectors
 from govit.delivery.choices import (
@@ -73,14 +72,7 @@ def _allowed(actor: Any, project: Project, action: str, also: frozenset[str] = f
         if project.status == Status.SUSPENDED
         else f"项目当前状态为“{project.get_status_display()}”，不能登记"
     )
-    audit_record(
-        actor=actor,
-        action=f"{action}_denied",
-        target=project,
-        outcome=Outcome.DENIED,
-        after={"reason": message},
-    )
-    raise PermissionDeniedError(message)
+    audit_denied(actor=actor, action=action, target=project, message=message, after={"reason": message})
 
 
 def _date_not_future(value: dt.date | None, field: str, label: str) -> dt.date:
@@ -368,6 +360,16 @@ def _checked_reasons(project: Project, contract: Contract, reasons: dict[str, st
     return kept
 
 
+def _form_filled(project: Project, form: Any, raw: dict[str, Any], *, prefix: str) -> dict[str, Any]:
+    """A pack form as posted (fields named ``<prefix><key>``), checked; the first problem is refused with the
+    form's name and the field's."""
+    clean, errors = form_check(project, form, raw)
+    if errors:
+        key, message = next(iter(errors.items()))
+        raise ServiceError(f"《{form.name}》：{message}", field=f"{prefix}{key}")
+    return clean
+
+
 def _payment_report(project: Project, amount_yuan: int, raw: dict[str, Any] | None) -> dict[str, Any]:
     """The pack's 资金支付报备单 (上城 ¶58), when it has one: filled, its amount equal to the payment, every
     required confirmation given."""
@@ -377,10 +379,7 @@ def _payment_report(project: Project, amount_yuan: int, raw: dict[str, Any] | No
     label = f"《{form.name}》"
     if not raw:
         raise ServiceError(f"支付前须填报{label}（{form.cite.article}）", field="report")
-    clean, errors = form_check(project, form, raw)
-    if errors:
-        key, message = next(iter(errors.items()))
-        raise ServiceError(f"{label}：{message}", field=f"report_{key}")
+    clean = _form_filled(project, form, raw, prefix="report_")
     for spec in form.fields:
         if spec.type == "bool" and spec.required and not clean.get(spec.key):
             raise ServiceError(f"{label}：须确认“{spec.label}”", field=f"report_{spec.key}")
@@ -600,11 +599,7 @@ PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 def _filing_data(project: Project, form: Any, raw: dict[str, Any] | None) -> dict[str, Any]:
     """The filing form filled in and checked; fields the project holds (项目名称) are taken from it, so a
     filing always carries the 立项 name (上城 ¶57)."""
-    label = f"《{form.name}》"
-    clean, errors = form_check(project, form, raw or {})
-    if errors:
-        key, message = next(iter(errors.items()))
-        raise ServiceError(f"{label}：{message}", field=f"data_{key}")
+    clean = _form_filled(project, form, raw or {}, prefix="data_")
     for bound in bind(project, form, clean).fields:
         if bound.from_project:
             clean[bound.key] = bound.value
@@ -691,8 +686,9 @@ def filing_acknowledge(*, actor: Any, filing: Filing) -> Filing:
     if level is None:
         raise ConflictError("该备案已确认")
     if not acknowledges_for(actor, level):
-        audit_record(actor=actor, action="filing.acknowledge_denied", target=project, outcome=Outcome.DENIED)
-        raise PermissionDeniedError(f"该备案现由{level.name}确认")
+        audit_denied(
+            actor=actor, action="filing.acknowledge", target=project, message=f"该备案现由{level.name}确认"
+        )
     with transaction.atomic():
         locked = project_lock(project)
         filing = Filing.objects.select_for_update().get(pk=filing.pk)
@@ -809,10 +805,7 @@ def termination_request(
     form = selectors.termination_form(project)
     clean: dict[str, Any] = {}
     if form is not None:
-        clean, errors = form_check(project, form, approvals or {})
-        if errors:
-            key, message = next(iter(errors.items()))
-            raise ServiceError(f"《{form.name}》：{message}", field=f"approval_{key}")
+        clean = _form_filled(project, form, approvals or {}, prefix="approval_")
         for spec in form.fields:
             if spec.type == "date" and clean.get(spec.key) and clean[spec.key] > clock.today().isoformat():
                 raise ServiceError(f"“{spec.label}”不能晚于今天", field=f"approval_{spec.key}")
@@ -852,8 +845,7 @@ def termination_request(
 
 def _bureau_only(actor: Any, project: Project, action: str) -> None:
     if not is_competent_reviewer(actor, project):
-        audit_record(actor=actor, action=f"{action}_denied", target=project, outcome=Outcome.DENIED)
-        raise PermissionDeniedError("只有主管部门审核人可以办理")
+        audit_denied(actor=actor, action=action, target=project, message="只有主管部门审核人可以办理")
 
 
 def termination_decide(*, actor: Any, termination: Termination, agree: bool, note: str) -> Termination:
@@ -928,9 +920,7 @@ def suspension_order(*, actor: Any, project: Project, reason: str, basis: str) -
     """主管部门决定暂停建设 (章贡 第三十六条、金乡 第四十一条: 逾期不整改的…暂停项目建设): the project keeps
     its records but nothing more is recorded for it until the suspension is lifted."""
     _bureau_only(actor, project, "suspension.order")
-    reason = text_clean(reason, field="reason", label="暂停原因", limit=2000)
-    if len(reason) < REASON_MIN:
-        raise ServiceError(f"暂停原因不少于 {REASON_MIN} 个字", field="reason")
+    reason = text_clean(reason, field="reason", label="暂停原因", limit=2000, minimum=REASON_MIN)
     basis = text_clean(basis, field="basis", label="依据（条款）", limit=300)
     with transaction.atomic():
         locked = project_lock(project)
@@ -1065,8 +1055,12 @@ def budget_arrange(
     """预算安排 — only for a project in the library (立项, still valid: 金乡 第二十二条), by funding source,
     all years together within the budget in force."""
     if not may_arrange_budget(actor, project):
-        audit_record(actor=actor, action="budget.arrange_denied", target=project, outcome=Outcome.DENIED)
-        raise PermissionDeniedError("只有主管部门或本级财政部门可以登记预算安排")
+        audit_denied(
+            actor=actor,
+            action="budget.arrange",
+            target=project,
+            message="只有主管部门或本级财政部门可以登记预算安排",
+        )
     unknown = sorted(set(funding) - set(FundingSource.values))
     if unknown:
         raise ServiceError(f"资金来源无效：{'、'.join(unknown)}", field="funding")

@@ -55,14 +55,6 @@ def _prefixed(request: HttpRequest, prefix: str) -> dict[str, str]:
     }
 
 
-def _reasons(request: HttpRequest) -> dict[str, str]:
-    return {
-        key[len("reason_") :]: str(request.POST.get(key, ""))
-        for key in request.POST
-        if key.startswith("reason_")
-    }
-
-
 def _procurement(request: HttpRequest, project: Project, form: ProcurementForm) -> bool:
     data = form.cleaned_data
     services.procurement_record(
@@ -97,7 +89,7 @@ def _contract(request: HttpRequest, project: Project, form: ContractForm) -> Con
         free_om_months=data["free_om_months"],
         service_months=data["service_months"],
         clauses=form.clauses(),
-        reasons=_reasons(request),
+        reasons=_prefixed(request, "reason_"),
         payment_plan=data["payment_plan"],
     )
     messages.success(request, f"已登记合同 {contract.number}")
@@ -337,8 +329,10 @@ def delivery_page(request: HttpRequest, project_id: int) -> HttpResponse:
     for contract in contracts:
         contract.paid_yuan = sum(p.amount_yuan for p in contract.payments.all())  # type: ignore[attr-defined]
         contract.left_yuan = contract.amount_yuan - contract.paid_yuan  # type: ignore[attr-defined]
-        contract.plan_rows = selectors.payment_plan_rows(contract, list(contract.payments.all()))  # type: ignore[attr-defined]
+        contract.plan_rows = selectors.payment_plan_rows(contract)  # type: ignore[attr-defined]
     procurements = list(Procurement.objects.filter(project=project))
+    budgeted = selectors.budgets_total(project)
+    paid = sum(c.paid_yuan for c in contracts)  # type: ignore[attr-defined]  # every payment is under a contract
     policy = project_policy(project)  # evaluated once for the filings, the library and the clocks
     return render(
         request,
@@ -357,7 +351,7 @@ def delivery_page(request: HttpRequest, project_id: int) -> HttpResponse:
             "contract_form": contract_form,
             "payment_form": payment_form,
             "pending_soft": pending_soft,
-            "reasons": _reasons(request),
+            "reasons": _prefixed(request, "reason_"),
             "can_record": is_unit_member(request.user, project) and project.status in services.DELIVERING,
             "approval": getattr(project, "approval", None),
             "budget_yuan": selectors.effective_budget(project),
@@ -373,7 +367,7 @@ def delivery_page(request: HttpRequest, project_id: int) -> HttpResponse:
             "payment_report": _report_fields(project),
             "budgets": list(project.budgets.all()),
             "settlement": getattr(project, "settlement", None),
-            "leftover_yuan": max(selectors.budgets_total(project) - selectors.project_paid_total(project), 0),
+            "leftover_yuan": max(budgeted - paid, 0),
             "budget_form": forms["budget"],
             "can_arrange_budget": services.may_arrange_budget(request.user, project),
             "library": selectors.library_standing(project, policy),
@@ -393,8 +387,8 @@ def delivery_page(request: HttpRequest, project_id: int) -> HttpResponse:
             and project.status in services.DELIVERING | {Status.SUSPENDED},
             "suspensions": list(project.suspensions.select_related("ordered_by", "lifted_by")),
             "can_suspend": project.status in services.DELIVERING,
-            "budgeted_yuan": selectors.budgets_total(project),
-            "paid_yuan": selectors.project_paid_total(project),
+            "budgeted_yuan": budgeted,
+            "paid_yuan": paid,
             "incidents": list(project.incidents.select_related("reported_by")),
             "incident_kinds": IncidentKind.choices,
         },

@@ -14,25 +14,11 @@ from govit.accounts.models import Organisation
 from govit.accounts.selectors import user_scope
 from govit.obligations.choices import LIGHTS, ObligationState
 from govit.obligations.models import IssuerDueDate, Obligation
-from govit.policies.engine.calendar import WorkdayCalendar
 from govit.projects.models import Project
 
 # Roles of a pack deadline that the construction unit itself carries.
 UNIT_PARTIES = frozenset({"PROJECT_UNIT", "LEADER_SIGNOFF"})
 _ONE_DAY = dt.timedelta(days=1)
-
-
-def working_days_before(due: dt.date, days: int, calendar: WorkdayCalendar) -> dt.date:
-    """The day ``days`` working days before ``due`` (``due`` itself when ``days`` is 0). A day the calendar
-    does not know is a working day from Monday to Friday."""
-    day = due
-    left = days
-    while left > 0:
-        day -= _ONE_DAY
-        known = calendar.is_workday(day)
-        if known if known is not None else day.weekday() < 5:
-            left -= 1
-    return day
 
 
 def state_on(due_on: dt.date, remind_on: dt.date, today: dt.date) -> tuple[str, dt.date | None]:

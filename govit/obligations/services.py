@@ -21,16 +21,17 @@ from django.utils import timezone
 from govit.accounts.choices import OrganisationKind, Role
 from govit.accounts.models import Notification, Organisation, RoleAssignment
 from govit.audit.choices import Outcome
-from govit.audit.services import audit_record
+from govit.audit.services import audit_denied, audit_record
 from govit.core import clock
-from govit.core.errors import ConflictError, PermissionDeniedError, ServiceError
+from govit.core.errors import ConflictError, ServiceError
 from govit.core.forms import text_clean
 from govit.delivery.models import Filing, ProgressReport
 from govit.obligations.choices import ACTIVE_STATES, ObligationState, ReminderKind
 from govit.obligations.models import IssuerDueDate, Obligation, Reminder, Webhook
-from govit.obligations.selectors import responsible_organisation, state_on, working_days_before
+from govit.obligations.selectors import responsible_organisation, state_on
 from govit.obligations.webhooks import deliveries_queue
 from govit.policies.engine import PackError, load_pack
+from govit.policies.engine.calendar import working_days_before
 from govit.policies.selectors import work_calendar
 from govit.projects.choices import Status
 from govit.projects.models import Project
@@ -48,7 +49,7 @@ _local = threading.local()
 def _escalation_days() -> tuple[int, ...]:
     """Days after the due date at which an overdue obligation is escalated: to the unit's 负责人, then to the
     bureau (settings ``GOVIT_ESCALATION_DAYS``)."""
-    return tuple(getattr(settings, "GOVIT_ESCALATION_DAYS", (3, 10)))
+    return tuple(settings.GOVIT_ESCALATION_DAYS)
 
 
 def _overdue_next_check(due_on: dt.date, escalation: int) -> dt.date | None:
@@ -293,11 +294,13 @@ def obligation_waive(*, actor: Any, obligation: Obligation, reason: str) -> Obli
     """主管部门豁免一项期限事项（写明理由）— the consequence the pack names is not pursued."""
     project = obligation.project
     if not is_competent_reviewer(actor, project):
-        audit_record(actor=actor, action="obligation.waive_denied", target=project, outcome=Outcome.DENIED)
-        raise PermissionDeniedError("只有主管部门审核人可以豁免期限事项")
-    reason = text_clean(reason, field="reason", label="豁免理由", limit=2000)
-    if len(reason) < REASON_MIN:
-        raise ServiceError(f"豁免理由不少于 {REASON_MIN} 个字", field="reason")
+        audit_denied(
+            actor=actor,
+            action="obligation.waive",
+            target=project,
+            message="只有主管部门审核人可以豁免期限事项",
+        )
+    reason = text_clean(reason, field="reason", label="豁免理由", limit=2000, minimum=REASON_MIN)
     with transaction.atomic():
         locked = Obligation.objects.select_for_update().get(pk=obligation.pk)
         if locked.state not in ACTIVE_STATES:
@@ -321,8 +324,9 @@ def issuer_due_set(
 ) -> Any:
     """限期 — the bureau sets the due date of a deadline the pack leaves to the issuer."""
     if not is_competent_reviewer(actor, project):
-        audit_record(actor=actor, action="obligation.set_due_denied", target=project, outcome=Outcome.DENIED)
-        raise PermissionDeniedError("只有主管部门审核人可以设定限期")
+        audit_denied(
+            actor=actor, action="obligation.set_due", target=project, message="只有主管部门审核人可以设定限期"
+        )
     if due_on is None:
         raise ServiceError("请填写限期", field="due_on")
     if due_on < clock.today():
@@ -466,9 +470,7 @@ def _remind(sends: list[tuple[int, str]], result: ScanResult) -> None:
     for pk, kind in fresh:
         row = rows[pk]
         recipients = _recipients(row, kind, people)
-        label = ReminderKind(kind).label
-        text = f"【{label}】{row['project__name']}：{row['name']}，应于 {row['due_on']:%Y-%m-%d} 前办理"[:255]
-        url = f"/projects/{row['project_id']}/obligations/"
+        text, url = _reminder_text(row, kind)
         notes += [(uid, text, url, now) for uid, _email in recipients]
         emails = [email for _uid, email in recipients if email]
         if emails:
@@ -482,6 +484,12 @@ def _remind(sends: list[tuple[int, str]], result: ScanResult) -> None:
     if messages:
         transaction.on_commit(lambda: _mail(messages))
         result.emails = sum(len(m[3]) for m in messages)
+
+
+def _reminder_text(row: Any, kind: str) -> tuple[str, str]:
+    """(what a reminder says, the page it points to) — the same in the message centre, e-mail and webhooks."""
+    text = f"【{ReminderKind(kind).label}】{row['project__name']}：{row['name']}，应于 {row['due_on']:%Y-%m-%d} 前办理"
+    return text[:255], f"/projects/{row['project_id']}/obligations/"
 
 
 def _webhook_items(
@@ -508,18 +516,18 @@ def _webhook_items(
         targets &= hooked
         if not targets:
             continue
-        label = ReminderKind(kind).label
+        text, url = _reminder_text(row, kind)
         payload = {
-            "text": f"【{label}】{row['project__name']}：{row['name']}，应于 {row['due_on']:%Y-%m-%d} 前办理",
+            "text": text,
             "obligation": {
                 "id": pk,
                 "name": row["name"],
                 "due_on": row["due_on"].isoformat(),
                 "cite": row["cite"],
-                "url": f"{settings.GOVIT_BASE_URL}/projects/{row['project_id']}/obligations/",
+                "url": f"{settings.GOVIT_BASE_URL}{url}",
             },
             "project": {"id": row["project_id"], "name": row["project__name"]},
-            "reminder": {"kind": kind, "label": label},
+            "reminder": {"kind": kind, "label": ReminderKind(kind).label},
         }
         items += [(org, f"obligation.{kind}", payload) for org in sorted(targets)]
     return items
@@ -544,18 +552,10 @@ def _insert(
             else ("INSERT", " ON CONFLICT DO NOTHING")
         )
     head = f"{verb} INTO {quote(model._meta.db_table)} ({names}) VALUES "
-    # every row carries the same moment; it is the only value that needs the backend's adapting
-    moments = {value for row in rows for value in row if isinstance(value, dt.datetime)}
-    field = next(
-        (
-            model._meta.get_field(c)
-            for c in columns
-            if model._meta.get_field(c).get_internal_type() == "DateTimeField"
-        ),
-        None,
-    )
-    adapted = {m: field.get_db_prep_save(m, connection) for m in moments} if field is not None else {}
-    prepared = [tuple(adapted.get(v, v) if isinstance(v, dt.datetime) else v for v in row) for row in rows]
+    # the rows' only datetime is the moment of sending: adapt each distinct one once
+    adapt = connection.ops.adapt_datetimefield_value
+    moments = {v: adapt(v) for row in rows for v in row if isinstance(v, dt.datetime)}
+    prepared = [tuple(moments[v] if isinstance(v, dt.datetime) else v for v in row) for row in rows]
     # multi-row VALUES: one round trip per batch on PostgreSQL (a row at a time costs ~0.1 ms each)
     per = max(1, 4000 // len(columns))
     with connection.cursor() as cursor:

@@ -7,21 +7,20 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from govit.accounts.models import Organisation
+from govit.accounts.models import Organisation, RoleAssignment
 from govit.accounts.selectors import user_scope
 from govit.core import clock
 from govit.core.errors import PermissionDeniedError, ServiceError
 from govit.core.views import form_errors_text
-from govit.obligations import selectors, services
+from govit.obligations import selectors, services, webhooks
 from govit.obligations.choices import ACTIVE_STATES, LIGHTS, ObligationState
 from govit.obligations.forms import IssuerDueForm, WaiveForm
-from govit.obligations.models import Obligation
+from govit.obligations.models import Obligation, Webhook, WebhookDelivery
 from govit.projects.permissions import is_competent_reviewer
 from govit.projects.policy import project_policy
 from govit.projects.selectors import project_get_for_user
 
 LIST_LIMIT = 500
-_WEBHOOK_ROLES = frozenset({"unit_head", "reviewer", "system_admin"})
 
 
 def _rows(obligations: list[Obligation]) -> list[Obligation]:
@@ -94,7 +93,7 @@ def obligation_overview(request: HttpRequest) -> HttpResponse:
             "rule": rule,
             "rules": sorted(set(visible.values_list("rule_id", flat=True).distinct())),
             "can_waive": bool(scope.reviewer_jurisdiction_ids),
-            "can_manage_webhooks": any(role in _WEBHOOK_ROLES for role in scope.roles),
+            "can_manage_webhooks": bool(scope.roles & webhooks.MANAGERS),
         },
     )
 
@@ -151,17 +150,13 @@ def project_obligations(request: HttpRequest, project_id: int) -> HttpResponse:
 def webhook_settings(request: HttpRequest) -> HttpResponse:
     """外发通知 — an organisation's endpoints for its reminders (e.g. a 浙政钉 / 山东通 / 赣政通 robot relay),
     with the log of deliveries."""
-    from govit.accounts.models import RoleAssignment
-    from govit.obligations import webhooks
-    from govit.obligations.models import Webhook, WebhookDelivery
-
     org_ids = set(
         RoleAssignment.objects.filter(
             user_id=int(request.user.pk or 0), role__in=webhooks.MANAGERS
         ).values_list("organisation_id", flat=True)
     )
     if not org_ids:
-        raise PermissionDeniedError("只有单位负责人、主管部门审核人或系统管理员可以设置外发通知")
+        raise PermissionDeniedError(webhooks.MANAGERS_ONLY)
     organisations = list(Organisation.objects.filter(pk__in=org_ids).order_by("name"))
     if request.method == "POST":
         try:

@@ -23,13 +23,13 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from govit.accounts.choices import Role
 from govit.accounts.models import Organisation, RoleAssignment
-from govit.audit.choices import Outcome
-from govit.audit.services import audit_record
+from govit.audit.services import audit_denied, audit_record
 from govit.core import clock
-from govit.core.errors import PermissionDeniedError, ServiceError
+from govit.core.errors import ServiceError
 from govit.obligations.models import Webhook, WebhookDelivery
 
 log = logging.getLogger(__name__)
@@ -37,13 +37,14 @@ log = logging.getLogger(__name__)
 BACKOFF = (60, 300, 1800, 7200, 43200)
 TIMEOUT = 5  # seconds; settings.GOVIT_WEBHOOK_TIMEOUT overrides
 MANAGERS = frozenset({Role.UNIT_HEAD, Role.REVIEWER, Role.SYSTEM_ADMIN})
+MANAGERS_ONLY = "只有本单位负责人、主管部门审核人或系统管理员可以设置外发通知"
 
 
 def may_manage(actor: Any, organisation: Organisation) -> bool:
     """The unit's 负责人, a reviewer of the bureau itself, or the system administrator."""
     return RoleAssignment.objects.filter(
-        user=actor, organisation=organisation, role__in=MANAGERS
-    ).exists() or (RoleAssignment.objects.filter(user=actor, role=Role.SYSTEM_ADMIN).exists())
+        Q(organisation=organisation, role__in=MANAGERS) | Q(role=Role.SYSTEM_ADMIN), user=actor
+    ).exists()
 
 
 def url_check(url: str) -> str:
@@ -64,10 +65,7 @@ def url_check(url: str) -> str:
 def webhook_register(*, actor: Any, organisation: Organisation, url: str, secret: str = "") -> Webhook:
     """登记外发通知地址; without a secret one is generated (shown once to the user who registers it)."""
     if not may_manage(actor, organisation):
-        audit_record(
-            actor=actor, action="webhook.register_denied", target=organisation, outcome=Outcome.DENIED
-        )
-        raise PermissionDeniedError("只有本单位负责人、主管部门审核人或系统管理员可以登记外发通知地址")
+        audit_denied(actor=actor, action="webhook.register", target=organisation, message=MANAGERS_ONLY)
     url = url_check(url)
     secret = (secret or "").strip() or secrets.token_hex(24)
     if not 16 <= len(secret) <= 128:
@@ -87,13 +85,9 @@ def webhook_register(*, actor: Any, organisation: Organisation, url: str, secret
 
 def webhook_deactivate(*, actor: Any, webhook: Webhook) -> Webhook:
     if not may_manage(actor, webhook.organisation):
-        audit_record(
-            actor=actor,
-            action="webhook.deactivate_denied",
-            target=webhook.organisation,
-            outcome=Outcome.DENIED,
+        audit_denied(
+            actor=actor, action="webhook.deactivate", target=webhook.organisation, message=MANAGERS_ONLY
         )
-        raise PermissionDeniedError("只有本单位负责人、主管部门审核人或系统管理员可以停用外发通知地址")
     with transaction.atomic():
         webhook.is_active = False
         webhook.save(update_fields=["is_active"])

@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from govit.accounts.models import User
 from govit.audit.models import AuditEvent
@@ -518,7 +517,7 @@ def test_shizuishan_files_again_within_a_month_of_each_change(demo):
     agree = {"action": "change_decide", "decision": "agree", "note": "同意，予以备案"}
 
     def changed_on(day: dt.date, new_total: str) -> None:
-        with clock.frozen_at(timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))):
+        with clock.frozen_on(day):
             post(clerk, project, change(new_total))
             recorded = project.change_requests.latest("id")
             assert recorded.route_stage_name == "报主管部门备案" and not recorded.needs_reapproval

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 
 from govit.accounts.models import Notification, User
 from govit.core import clock
@@ -28,7 +27,7 @@ def demo(db: Any, media_root: Any) -> None:
 
 
 def at(day: dt.date) -> Any:
-    return clock.frozen_at(timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0))))
+    return clock.frozen_on(day, dt.time(9, 0))
 
 
 def user(name: str) -> User:

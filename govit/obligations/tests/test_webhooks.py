@@ -13,7 +13,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from govit.audit.models import AuditEvent
 from govit.core import clock
@@ -70,7 +69,7 @@ def receiver():
 
 
 def at(moment: dt.datetime):
-    return clock.frozen_at(timezone.make_aware(moment))
+    return clock.frozen_on(moment.date(), moment.time())
 
 
 def due_soon_return(make_returned):

@@ -13,7 +13,6 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.test import Client, override_settings
-from django.utils import timezone
 
 from govit.accounts.models import Notification
 from govit.core import clock
@@ -22,7 +21,7 @@ from govit.obligations.tasks import obligations_scan_task
 
 
 def at(day: dt.date):
-    return clock.frozen_at(timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0))))
+    return clock.frozen_on(day, dt.time(9, 0))
 
 
 def returned(make_returned, due: dt.date):

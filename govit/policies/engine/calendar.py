@@ -35,6 +35,7 @@ __all__ = [
     "fixed_date",
     "month_last_day",
     "roll_to_workday",
+    "working_days_before",
 ]
 
 
@@ -234,6 +235,20 @@ def add_working_days(start: dt.date, days: int, calendar: WorkdayCalendar | None
         if tr.workday(d):
             counted += 1
     return tr.result(d, "")
+
+
+def working_days_before(due: dt.date, days: int, calendar: WorkdayCalendar | None = None) -> dt.date:
+    """The day ``days`` working days before ``due`` (``due`` itself for 0) — a reminder's lead time."""
+    if days < 0:
+        raise ValueError("working-day periods must be non-negative")
+    tr = _Tracker(calendar or default_calendar())
+    d = due
+    counted = 0
+    while counted < days:
+        d -= dt.timedelta(days=1)
+        if tr.workday(d):
+            counted += 1
+    return d
 
 
 def fixed_date(

@@ -8,7 +8,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from govit.audit.models import AuditEvent
 from govit.core import clock
@@ -23,7 +22,7 @@ REASON = "省里下达的紧急任务，须在明年一季度上线，确需新�
 
 
 def at(day: dt.date) -> Any:
-    return clock.frozen_at(timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0))))
+    return clock.frozen_on(day)
 
 
 @pytest.fixture
