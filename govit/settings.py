@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "govit.experts",
     "govit.workflow",
     "govit.delivery",
+    "govit.acceptance",
     "govit.obligations",
     "govit.portal",
     "django_tasks",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("govit.experts.urls")),
     path("", include("govit.workflow.urls")),
     path("", include("govit.delivery.urls")),
+    path("", include("govit.acceptance.urls")),
     path("", include("govit.obligations.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -28,7 +28,7 @@ from govit.policies.engine import PackError, load_pack
 from govit.projects.choices import COST_HEADS
 from govit.projects.facts import FUNDING_FACTS
 from govit.projects.models import Project
-from govit.projects.policy import project_policy
+from govit.projects.policy import policy_objections, project_policy
 from govit.workflow.selectors import APPROVED_ONWARDS, ESCALATION_RANK, LEVEL_RANK
 
 _CLAUSE_FIELDS = {code for code, _label in CLAUSES}
@@ -159,25 +159,14 @@ class ContractCheck:
     error: str = ""
 
 
-def _objections(policy: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
-    for finding in policy.get("findings", []):
-        if finding.get("status") == "active":
-            out[finding["id"]] = finding
-    for check in policy.get("validations", []):
-        if check.get("status") == "fail":
-            out[check["id"]] = check
-    return out
-
-
 def contract_check(project: Project, overlay: dict[str, Any], *, main: bool = True) -> ContractCheck:
     before = project_policy(project)
     after = project_policy(project, overlay)
     if "error" in after:
         return ContractCheck(error=str(after["error"]))
-    known = _objections(before)
+    known = policy_objections(before)
     result = ContractCheck()
-    for rule_id, item in _objections(after).items():
+    for rule_id, item in policy_objections(after).items():
         standing = main and PROCUREMENT_NONCOMPLIANT in (item.get("effects") or [])
         if rule_id in known and not standing:
             continue

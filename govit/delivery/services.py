@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -596,7 +597,7 @@ def change_decide(
 PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
-def _filing_data(project: Project, form: Any, raw: dict[str, Any] | None) -> dict[str, Any]:
+def filing_form_data(project: Project, form: Any, raw: dict[str, Any] | None) -> dict[str, Any]:
     """The filing form filled in and checked; fields the project holds (项目名称) are taken from it, so a
     filing always carries the 立项 name (上城 ¶57)."""
     clean = _form_filled(project, form, raw or {}, prefix="data_")
@@ -626,7 +627,7 @@ def filing_record(
         if due is None:
             raise ServiceError("该项目当前没有这项须备案的事项", field="rule_id")
         form = selectors.filing_form(locked, rule_id, policy)
-        clean = _filing_data(locked, form, data) if form is not None else {}
+        clean = filing_form_data(locked, form, data) if form is not None else {}
         content = text_clean(content, field="content", label="备案说明", limit=4000, required=form is None)
         trigger = due.get("trigger_date")
         if trigger and filed_on.isoformat() < trigger:
@@ -781,6 +782,31 @@ def _terminate(locked: Project, actor: Any, reason: str) -> None:
     project_status_move(project=locked, to_status=Status.TERMINATED, actor=actor, reason=reason)
 
 
+def termination_impose(
+    *, actor: Any, locked: Project, explanation: str, rule_id: str, note: str
+) -> Termination:
+    """The bureau ends the (locked) project on its own decision — a pack clock that ran out, or a sanction
+    after an overdue rectification: the termination is recorded as agreed, with what was budgeted and paid.
+    Runs inside the caller's transaction, which audits the decision."""
+    if locked.status not in DELIVERING | {Status.SUSPENDED}:
+        raise ServiceError(f"项目当前状态为“{locked.get_status_display()}”，不能终止", field="code")
+    record = Termination.objects.create(
+        project=locked,
+        explanation=explanation[:2000],
+        rule_id=rule_id,
+        budgeted_yuan=selectors.budgets_total(locked),
+        paid_yuan=selectors.project_paid_total(locked),
+        status=TerminationStatus.AGREED,
+        requested_by=actor,
+        requested_at=clock.now(),
+        decided_by=actor,
+        decided_at=clock.now(),
+        decision_note=note,
+    )
+    _terminate(locked, actor, f"{explanation}：{note}"[:500])
+    return record
+
+
 def termination_request(
     *,
     actor: Any,
@@ -888,20 +914,14 @@ def termination_confirm_clock(*, actor: Any, project: Project, rule_id: str, not
         if proposal is None:
             raise ServiceError("政策包没有提出这项撤销建议，或期限尚未届满", field="rule_id")
         cite = proposal.get("cite") or {}
-        record = Termination.objects.create(
-            project=locked,
-            explanation=f"{proposal.get('name')}（应于 {proposal.get('due')} 前）逾期：{proposal.get('consequence')}",
+        record = termination_impose(
+            actor=actor,
+            locked=locked,
+            explanation=f"{proposal.get('name')}（应于 {proposal.get('due')} 前）逾期："
+            f"{proposal.get('consequence')}（{cite.get('article', '')}）",
             rule_id=rule_id,
-            budgeted_yuan=selectors.budgets_total(locked),
-            paid_yuan=selectors.project_paid_total(locked),
-            status=TerminationStatus.AGREED,
-            requested_by=actor,
-            requested_at=clock.now(),
-            decided_by=actor,
-            decided_at=clock.now(),
-            decision_note=note,
+            note=note,
         )
-        _terminate(locked, actor, f"{proposal.get('consequence')}（{cite.get('article', '')}）：{note}")
         audit_record(
             actor=actor,
             action="termination.confirm",
@@ -1033,6 +1053,18 @@ def incident_report(
 # ------------------------------------------------------------------ 预算安排
 
 
+# Holds that stages after this one place on a project's funds (暂缓安排资金 after an overdue rectification):
+# each gives the reason the budget may not be arranged now, or "".
+BudgetHold = Callable[[Project], str]
+_BUDGET_HOLDS: list[BudgetHold] = []
+
+
+def budget_hold_register(hold: BudgetHold) -> BudgetHold:
+    if hold not in _BUDGET_HOLDS:
+        _BUDGET_HOLDS.append(hold)
+    return hold
+
+
 def may_arrange_budget(actor: Any, project: Project) -> bool:
     """The competent bureau, or the finance bureau (协审部门) of the project's jurisdiction."""
     if is_competent_reviewer(actor, project):
@@ -1077,6 +1109,10 @@ def budget_arrange(
         in_library, why = selectors.library_standing(locked)
         if not in_library:
             raise ServiceError(f"项目不在项目库中，不能安排预算：{why}", field="year")
+        for hold in _BUDGET_HOLDS:
+            held = hold(locked)
+            if held:
+                raise ServiceError(f"不能安排预算：{held}", field="year")
         approval = locked.approval
         if year is None or not approval.approved_on.year <= year <= approval.approved_on.year + 5:
             raise ServiceError(

@@ -41,6 +41,7 @@ class Status(models.TextChoices):
     SUSPENDED = "suspended", "暂停建设"
     ACCEPTED = "accepted", "已验收"
     IN_OPERATION = "in_operation", "运行维护"
+    RETIRED = "retired", "已下线"
     TERMINATED = "terminated", "已终止"
 
 

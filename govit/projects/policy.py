@@ -31,6 +31,18 @@ def project_policy(project: Project, overlay: dict[str, Any] | None = None) -> d
         return {"error": str(error)}
 
 
+def policy_objections(policy: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """What the pack objects to in an evaluation, by rule id: active findings and failing validations."""
+    out: dict[str, dict[str, Any]] = {}
+    for finding in policy.get("findings", []):
+        if finding.get("status") == "active":
+            out[finding["id"]] = finding
+    for check in policy.get("validations", []):
+        if check.get("status") == "fail":
+            out[check["id"]] = check
+    return out
+
+
 def cite_text(item: dict[str, Any]) -> str:
     """A rule's citation in one line: 第十七条：“原文”；RJ-15、TH-03."""
     cite = item.get("cite") or {}

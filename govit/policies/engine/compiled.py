@@ -98,6 +98,17 @@ def static_checks(pack: Pack, file: str) -> list[Problem]:
                 problems.append(Problem(file, form.id, f"fulfils unknown deadline '{rid}'"))
         if form.purpose == "filing" and not form.fulfils:
             problems.append(Problem(file, form.id, "a filing form must name the deadlines it fulfils"))
+        if form.confirm_by is not None:
+            if form.purpose != "acceptance_evidence":
+                problems.append(
+                    Problem(file, form.id, "only acceptance evidence is confirmed by another body")
+                )
+            if not pack.meta.roles.get(form.confirm_by):
+                problems.append(
+                    Problem(file, form.id, f"confirm_by {form.confirm_by} has no local name in meta.roles")
+                )
+        if form.purpose in ("acceptance_evidence", "evaluation") and form.kind == "form" and not form.fields:
+            problems.append(Problem(file, form.id, f"a {form.purpose} form needs typed fields"))
     for d in pack.deadlines:
         if d.trigger not in _DATE_FIELDS and d.trigger not in DEADLINE_SPECIAL_TRIGGERS:
             problems.append(
@@ -106,6 +117,10 @@ def static_checks(pack: Pack, file: str) -> list[Problem]:
         if d.closing_event is not None and d.closing_event not in _DATE_FIELDS:
             problems.append(
                 Problem(file, d.id, f"unknown closing_event '{d.closing_event}' (must be a dates field)")
+            )
+        if d.sanctions and not d.rectification:
+            problems.append(
+                Problem(file, d.id, "sanctions belong to a rectification deadline (rectification: true)")
             )
         if d.period.kind == "fixed_date" and d.trigger in _DATE_FIELDS and d.direction != "by":
             problems.append(Problem(file, d.id, "fixed_date deadlines must use direction 'by'"))

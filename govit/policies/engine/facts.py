@@ -213,6 +213,7 @@ class Counts(_Model):
     streets_surveyed: Count = None  # 调研街道数
     review_panel_size: Count = None  # 评审专家组人数
     acceptance_panel_size: Count = None  # 验收专家组人数
+    acceptance_panel_fields: Count = None  # 验收专家组覆盖的专业领域数（信息技术、网络安全、业务领域，0-3）
     secrecy_experts_on_panel: Count = None  # 保密专家人数
     platforms_of_unit: Count = None  # 本单位已有平台数
 

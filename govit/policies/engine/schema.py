@@ -354,6 +354,27 @@ class Period(_Model):
         return self
 
 
+SanctionCode = Literal[
+    "CRITICISM",  # 通报批评
+    "FUNDS_DEFERRED",  # 暂缓安排建设或资金计划 / 投资计划
+    "SUSPEND",  # 暂停项目建设
+    "TERMINATE",  # 终止项目
+    "DELIST",  # 下架
+    "RETIRE",  # 强制淘汰
+    "BAN",  # 取消下一年度申报资格
+]
+SANCTION_CODES: tuple[str, ...] = SanctionCode.__args__  # type: ignore[attr-defined]
+
+
+class Sanction(_Model):
+    """One measure a pack allows once a rectification deadline has passed unmet."""
+
+    code: SanctionCode
+    approval_by: CanonicalRole | None = Field(
+        default=None, description="who must approve the measure before it takes effect (上城 ¶84: 分管领导)"
+    )
+
+
 class DeadlineRule(_Rule):
     """A time rule.
 
@@ -378,10 +399,19 @@ class DeadlineRule(_Rule):
     remind_working_days: int | None = Field(
         default=None, ge=0, le=60, description="reminder lead time for this deadline (default: the pack's)"
     )
-    on_overdue: Literal["propose_cancellation"] | None = Field(
+    on_overdue: Literal["propose_cancellation", "propose_rectification"] | None = Field(
         default=None,
         description="what the system does once the deadline is overdue: propose to the bureau that the "
-        "approval be cancelled or the funds recovered",
+        "approval be cancelled or the funds recovered, or that a rectification order (限期整改) be issued",
+    )
+    rectification: bool = Field(
+        default=False,
+        description="a 限期整改 deadline: a rectification order issued under this rule takes its due date "
+        "from it (set by the issuer, or computed from the trigger)",
+    )
+    sanctions: list[Sanction] = Field(
+        default_factory=list,
+        description="measures the competent bureau may take once a rectification under this rule is overdue",
     )
     text: str = Field(description="the rule in words (shown when no due date can be computed)")
 
@@ -411,17 +441,53 @@ class FormField(_Model):
     fact: str | None = Field(default=None, description="facts path this field maps to")
     choices: list[str] = Field(default_factory=list)
     note: str | None = None
+    expires: bool = Field(
+        default=False,
+        description="a date field giving the end of the evidence's validity (有效期至): evidence that has "
+        "expired by the application date does not count",
+    )
+    blocking: list[str] = Field(
+        default_factory=list,
+        description="choice values that mean the evidence does not meet the requirement (e.g. 不符合)",
+    )
+
+    @model_validator(mode="after")
+    def _evidence_shape(self) -> FormField:
+        if self.expires and self.type != "date":
+            raise ValueError(f"field {self.key}: only a date field can be the end of a validity (expires)")
+        unknown = [v for v in self.blocking if v not in self.choices]
+        if unknown:
+            raise ValueError(f"field {self.key}: blocking values {unknown} are not among its choices")
+        return self
+
+
+FormPurpose = Literal[
+    "payment_report",
+    "termination",
+    "filing",
+    "acceptance_evidence",
+    "acceptance_failure",
+    "initial_acceptance",
+    "evaluation",
+]
 
 
 class Form(_Rule):
     name: str
     kind: Literal["form", "table", "checklist"] = "form"
     stage: str | None = None
-    purpose: Literal["payment_report", "termination", "filing"] | None = Field(
+    purpose: FormPurpose | None = Field(
         default=None,
         description="what the system uses the form for beyond its stage: filled before each payment "
-        "(资金支付报备单), the cases a termination may cite, or the content of a filing (备案) that "
-        "discharges the deadlines in `fulfils`",
+        "(资金支付报备单), the cases a termination may cite, the content of a filing (备案) that "
+        "discharges the deadlines in `fulfils`, one item of the 竣工验收 evidence (acceptance_evidence), "
+        "the cases a failed acceptance may cite (acceptance_failure), what the 初验 checks "
+        "(initial_acceptance), or the report of a self- or performance evaluation (evaluation)",
+    )
+    confirm_by: CanonicalRole | None = Field(
+        default=None,
+        description="acceptance evidence another body must confirm before the application is made (章贡: "
+        "区委保密和机要局 confirms 安全可靠 and 密评); its users are found by the role's local names in meta.roles",
     )
     when: Expr | None = Field(
         default=None,
@@ -454,6 +520,10 @@ class ScoringCriterion(_Model):
 class ScoringTable(_Rule):
     name: str
     stage: str | None = None
+    purpose: Literal["review", "evaluation"] = Field(
+        default="review",
+        description="scores a declaration under review, or a project's performance evaluation",
+    )
     criteria: list[ScoringCriterion] = Field(min_length=1)
     pass_mark: int | None = None
 

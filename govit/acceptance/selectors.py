@@ -1,0 +1,384 @@
+"""Reads for 验收、整改与运行评价: the facts these records give the engine, the pack's evidence checklist and
+what blocks an application, the pack's rectification rules and sanctions, O&M-fund eligibility."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from govit.acceptance.choices import (
+    NAMED_FIELDS,
+    ApplicationStatus,
+    Conclusion,
+    ExtensionStatus,
+    OrderStatus,
+    SanctionCode,
+    SanctionStatus,
+)
+from govit.acceptance.models import (
+    AcceptanceApplication,
+    AcceptanceExtension,
+    InitialAcceptance,
+    RectificationOrder,
+    Sanction,
+    TrialRun,
+)
+from govit.accounts.choices import Role
+from govit.accounts.models import Organisation
+from govit.accounts.selectors import user_scope
+from govit.core import clock
+from govit.delivery.selectors import main_contract
+from govit.policies.engine import PackError, load_pack
+from govit.policies.engine.calendar import add_months
+from govit.projects.models import Project
+from govit.projects.packforms import form_check
+from govit.projects.permissions import is_competent_reviewer
+from govit.projects.policy import policy_objections, project_policy
+
+# Finding effects that keep an application from being made (不得申请/组织竣工验收).
+BLOCKING_EFFECTS = frozenset({"ACCEPT_BLOCKED", "NO_FINAL_ACCEPT"})
+
+
+def project_pack(project: Project) -> Any | None:
+    try:
+        return load_pack(project.pack_code).pack
+    except PackError:
+        return None
+
+
+# ------------------------------------------------------------------ facts
+
+
+def contract_acceptance_due(project: Project) -> dt.date | None:
+    """合同约定验收时间: an agreed 延期验收 date, else the main contract's signing date plus its
+    implementation period (the contract's end of implementation read as its acceptance date)."""
+    agreed = (
+        AcceptanceExtension.objects.filter(project=project, status=ExtensionStatus.AGREED)
+        .order_by("-new_due_on")
+        .values_list("new_due_on", flat=True)
+        .first()
+    )
+    if agreed is not None:
+        return agreed
+    contract = main_contract(project)
+    if contract is None or not contract.implementation_months:
+        return None
+    return add_months(contract.signed_on, contract.implementation_months, extend=False).due
+
+
+def acceptance_facts(project: Project) -> dict[str, Any]:
+    """Facts the acceptance, rectification and sanction records hold (a provider of ``project_facts``)."""
+    facts: dict[str, Any] = {}
+    due = contract_acceptance_due(project)
+    if due is not None:
+        facts["dates.contract_acceptance_due"] = due
+    initial = InitialAcceptance.objects.filter(project=project).prefetch_related("panel").first()
+    if initial is not None:
+        panel = list(initial.panel.all())
+        facts["counts.acceptance_panel_size"] = len(panel)
+        facts["counts.acceptance_panel_fields"] = len({m.field for m in panel} & NAMED_FIELDS)
+        facts["implemented_as_planned"] = initial.goals_met and initial.scope_met and initial.contract_met
+        if initial.conclusion == Conclusion.PASS:
+            facts["dates.initial_acceptance"] = initial.held_on
+    trial = TrialRun.objects.filter(project=project).first()
+    if trial is not None:
+        facts["dates.trial_run_started"] = trial.started_on
+        facts["dates.trial_run_ended"] = trial.ended_on
+    application = (
+        AcceptanceApplication.objects.filter(project=project, applied_on__isnull=False)
+        .exclude(status=ApplicationStatus.RETURNED)
+        .first()
+    )
+    if application is not None:
+        facts["dates.acceptance_applied"] = application.applied_on
+        if application.status in {ApplicationStatus.PASSED, ApplicationStatus.FAILED}:
+            passed = application.status == ApplicationStatus.PASSED
+            facts["dates.final_acceptance"] = application.decided_on
+            facts["acceptance_passed"] = passed
+            if passed:
+                facts["dates.put_into_use"] = application.decided_on
+                facts["in_formal_use"] = True
+    extension = (
+        AcceptanceExtension.objects.filter(project=project).exclude(status=ExtensionStatus.REJECTED).first()
+    )
+    if extension is not None:
+        facts["dates.extension_requested"] = extension.requested_on
+    order = RectificationOrder.objects.filter(project=project).first()
+    if order is not None:
+        facts["dates.rectification_notice"] = order.issued_on
+        if order.status == OrderStatus.CLOSED:
+            facts["dates.rectification_done"] = order.closed_on
+    for rule_id, due_on in (
+        RectificationOrder.objects.filter(project=project)
+        .exclude(rule_id="")
+        .values_list("rule_id", "due_on")
+    ):
+        facts.setdefault(f"issuer_due_dates.{rule_id}", due_on)  # the latest order under each rule
+    retired = (
+        Sanction.objects.filter(
+            project=project,
+            status=SanctionStatus.EFFECTIVE,
+            code__in=[SanctionCode.DELIST, SanctionCode.RETIRE],
+        )
+        .values_list("decided_at", flat=True)
+        .first()
+    )
+    if retired is not None:
+        facts["dates.decommissioned"] = retired.date()
+    return facts
+
+
+def budget_hold(project: Project) -> str:
+    """暂缓安排资金 in force (a sanction after an overdue rectification), as the reason; else ""."""
+    held = Sanction.objects.filter(
+        project=project, code=SanctionCode.FUNDS_DEFERRED, status=SanctionStatus.EFFECTIVE
+    ).first()
+    return f"已决定暂缓安排建设或资金计划（{held.reason[:60]}）" if held else ""
+
+
+# ------------------------------------------------------------------ pack forms
+
+
+def pack_forms(project: Project, purpose: str, policy: dict[str, Any] | None = None) -> list[Any]:
+    """The pack's forms for ``purpose`` that apply to the project (their ``when`` holds)."""
+    pack = project_pack(project)
+    if pack is None:
+        return []
+    forms = [f for f in pack.forms if f.purpose == purpose]
+    if any(f.when for f in forms):
+        policy = policy if policy is not None else project_policy(project)
+        applicable = set(policy.get("forms", []))
+        forms = [f for f in forms if not f.when or f.id in applicable]
+    return forms
+
+
+def checklist_items(project: Project, purpose: str) -> list[str]:
+    return [item for form in pack_forms(project, purpose) for item in form.items]
+
+
+@dataclass
+class EvidenceItem:
+    form: Any
+    values: dict[str, Any]
+    problems: list[str] = field(default_factory=list)
+    confirmation: Any | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def confirming_organisations(project: Project, role: str) -> list[Organisation]:
+    """The bodies of the project's jurisdiction that act as the pack role ``role`` — found by the role's
+    local names in the pack (章贡: SECRECY → 区委保密和机要局)."""
+    pack = project_pack(project)
+    names = list(pack.meta.roles.get(role, [])) if pack is not None else []
+    orgs = Organisation.objects.filter(jurisdiction_id=project.jurisdiction_id, is_active=True)
+    return [org for org in orgs if any(name and name in org.name for name in names)]
+
+
+def may_confirm(user: Any, project: Project, role: str) -> Organisation | None:
+    """The organisation ``user`` confirms for, when they act for the body the pack names; else None."""
+    if role == "COMPETENT_BUREAU":
+        if not is_competent_reviewer(user, project):
+            return None
+        return Organisation.objects.filter(pk__in=user_scope(user).reviewer_org_ids).first()
+    acting = {org for r, org in user_scope(user).role_orgs if r in {Role.REVIEWER, Role.CO_REVIEWER}}
+    return next((org for org in confirming_organisations(project, role) if org.pk in acting), None)
+
+
+def evidence_items(
+    project: Project, application: AcceptanceApplication, on: dt.date, policy: dict[str, Any] | None = None
+) -> list[EvidenceItem]:
+    """Each evidence form of the pack with what was entered and what is wrong with it as of ``on``:
+    missing, dated in the future, expired, a failing conclusion, not (or not yet) confirmed."""
+    confirmations = (
+        {c.form_id: c for c in application.confirmations.select_related("organisation")}
+        if application.pk
+        else {}
+    )
+    items = []
+    for form in pack_forms(project, "acceptance_evidence", policy):
+        values = dict(application.evidence.get(form.id) or {})
+        item = EvidenceItem(form=form, values=values, confirmation=confirmations.get(form.id))
+        cite = f"（{form.cite.article}）"
+        if not values:
+            item.problems.append(f"未提供《{form.name}》{cite}")
+        else:
+            _, errors = form_check(project, form, values)
+            item.problems += [f"《{form.name}》：{message}{cite}" for message in errors.values()]
+            for spec in form.fields:
+                value = values.get(spec.key)
+                if spec.type == "date" and value:
+                    day = dt.date.fromisoformat(str(value))
+                    if spec.expires and day < on:
+                        item.problems.append(
+                            f"《{form.name}》已过有效期（{spec.label} {day:%Y-%m-%d}）{cite}"
+                        )
+                    elif not spec.expires and day > clock.today():
+                        item.problems.append(f"《{form.name}》：“{spec.label}”不能晚于今天{cite}")
+                if spec.type == "bool" and spec.required and not value:
+                    item.problems.append(f"《{form.name}》：须确认“{spec.label}”{cite}")
+                if spec.blocking and value in spec.blocking:
+                    item.problems.append(f"《{form.name}》：{spec.label}为“{value}”，不满足验收条件{cite}")
+        if form.confirm_by:
+            pack = project_pack(project)
+            who = "、".join(pack.meta.roles.get(form.confirm_by, [])) if pack is not None else form.confirm_by
+            confirmation = item.confirmation
+            if confirmation is None:
+                item.problems.append(f"《{form.name}》尚待{who}确认{cite}")
+            elif not confirmation.confirmed:
+                item.problems.append(
+                    f"{confirmation.organisation.name}不予确认《{form.name}》：{confirmation.note}"
+                )
+        items.append(item)
+    return items
+
+
+def application_blockers(
+    project: Project, application: AcceptanceApplication, on: dt.date
+) -> list[dict[str, Any]]:
+    """Why the application cannot be made on ``on``: each {message, article, quote}. The pack is asked
+    what it would say if the application were made that day (findings that block 验收, failing checks,
+    minimum periods not yet run), and every evidence item is checked."""
+    before = project_policy(project)
+    after = project_policy(project, {"dates.acceptance_applied": on})
+    if "error" in after:
+        return [{"message": str(after["error"]), "article": "", "quote": ""}]
+    out: list[dict[str, Any]] = []
+    if "dates.initial_acceptance" not in acceptance_facts(project) and _has_stage(project, "INITIAL_ACCEPT"):
+        out.append({"message": "尚未通过初步验收", "article": "", "quote": ""})
+    known = policy_objections(before)
+    for rule_id, item in policy_objections(after).items():
+        effects = set(item.get("effects") or [])
+        if item.get("severity") != "hard":
+            continue
+        if effects & BLOCKING_EFFECTS or (not effects and rule_id not in known):  # a check it newly fails
+            cite = item.get("cite") or {}
+            out.append(
+                {
+                    "message": item.get("message", ""),
+                    "article": cite.get("article", ""),
+                    "quote": cite.get("quote", ""),
+                }
+            )
+    for deadline in after.get("deadlines", []):
+        if deadline.get("status") == "too_early" and deadline.get("closing_event") == "acceptance_applied":
+            cite = deadline.get("cite") or {}
+            out.append(
+                {
+                    "message": f"{deadline.get('name')}：最早可于 {deadline.get('earliest')} 提出申请",
+                    "article": cite.get("article", ""),
+                    "quote": cite.get("quote", ""),
+                }
+            )
+    for evidence in evidence_items(project, application, on, after):
+        cite = evidence.form.cite
+        out += [
+            {"message": problem, "article": cite.article, "quote": cite.quote}
+            for problem in evidence.problems
+        ]
+    return out
+
+
+def _has_stage(project: Project, code: str) -> bool:
+    pack = project_pack(project)
+    return pack is not None and any(stage.code == code for stage in pack.route)
+
+
+# ------------------------------------------------------------------ rectification and sanctions
+
+
+def rectification_rules(project: Project, policy: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The pack's 限期整改 deadlines whose condition holds now (e.g. 上城 DL-50 after a failed acceptance,
+    2 months; 章贡 DL-24, 期限 set in the notice)."""
+    pack = project_pack(project)
+    if pack is None:
+        return []
+    ids = {d.id for d in pack.deadlines if d.rectification}
+    policy = policy if policy is not None else project_policy(project)
+    return [d for d in policy.get("deadlines", []) if d["id"] in ids]
+
+
+def rectification_rule(project: Project, rule_id: str) -> Any | None:
+    pack = project_pack(project)
+    if pack is None or not rule_id:
+        return None
+    return next((d for d in pack.deadlines if d.id == rule_id and d.rectification), None)
+
+
+def order_overdue(order: RectificationOrder, on: dt.date | None = None) -> bool:
+    return order.status != OrderStatus.CLOSED and (on or clock.today()) > order.due_on
+
+
+def sanctions_allowed(order: RectificationOrder) -> list[Any]:
+    """The measures the pack allows under the order's rule once it is overdue (章贡 第三十六条: 通报批评、
+    暂缓安排建设或资金计划、暂停项目建设，直至终止项目)."""
+    rule = rectification_rule(order.project, order.rule_id)
+    return list(rule.sanctions) if rule is not None else []
+
+
+def may_issue_orders(user: Any, project: Project) -> bool:
+    """The competent bureau, a supervising bureau above it, or a co-reviewing bureau of the jurisdiction
+    (财政、审计 …) — each supervises the projects it can see."""
+    if is_competent_reviewer(user, project):
+        return True
+    scope = user_scope(user)
+    if scope.has(Role.SUPERVISOR) and project.jurisdiction_id in scope.overseen_jurisdiction_ids:
+        return True
+    co = [org for role, org in scope.role_orgs if role == Role.CO_REVIEWER]
+    return Organisation.objects.filter(pk__in=co, jurisdiction_id=project.jurisdiction_id).exists()
+
+
+def issuing_organisation(user: Any, project: Project) -> Organisation | None:
+    scope = user_scope(user)
+    preferred = [org for role, org in scope.role_orgs if role == Role.REVIEWER] + [
+        org for role, org in scope.role_orgs if role in {Role.SUPERVISOR, Role.CO_REVIEWER}
+    ]
+    return Organisation.objects.filter(pk__in=preferred).order_by("-jurisdiction__level").first() or (
+        Organisation.objects.filter(pk=preferred[0]).first() if preferred else None
+    )
+
+
+def may_approve_sanction(user: Any, project: Project, role: str) -> bool:
+    """Where the pack names an approver (上城 ¶84: 分管领导 for 强制淘汰): a 领导 of the jurisdiction."""
+    if role != "LEADER_SIGNOFF":
+        return is_competent_reviewer(user, project)
+    leader_orgs = [org for r, org in user_scope(user).role_orgs if r == Role.LEADER]
+    return Organisation.objects.filter(pk__in=leader_orgs, jurisdiction_id=project.jurisdiction_id).exists()
+
+
+# ------------------------------------------------------------------ operation
+
+
+def om_funds_standing(policy: dict[str, Any]) -> list[dict[str, Any]]:
+    """Why the project may not be given O&M funds (findings with effect 不予安排运维经费), each cited."""
+    return [
+        f
+        for f in policy.get("findings", [])
+        if f.get("status") == "active" and "NO_OM_FUNDS" in (f.get("effects") or [])
+    ]
+
+
+def evaluation_tables(project: Project) -> list[Any]:
+    """The pack's weighted indicator systems for performance evaluation (舒城 第二十四条)."""
+    pack = project_pack(project)
+    return [t for t in pack.scoring if t.purpose == "evaluation"] if pack is not None else []
+
+
+def trial_report_generate(trial: TrialRun) -> str:
+    """A trial-run report written from the usage recorded day by day (上城 ¶78: 系统自动生成的试运行报告)."""
+    usage = list(trial.usage.all())
+    end = trial.ended_on or clock.today()
+    days = (end - trial.started_on).days
+    if not usage:
+        return f"试运行 {trial.started_on:%Y-%m-%d} 至 {end:%Y-%m-%d}，共 {days} 天；未登记运行记录。"
+    visits = sum(u.visits for u in usage)
+    faults = sum(u.faults for u in usage)
+    peak = max(u.active_users for u in usage)
+    average = sum(u.active_users for u in usage) / len(usage)
+    return (
+        f"试运行 {trial.started_on:%Y-%m-%d} 至 {end:%Y-%m-%d}，共 {days} 天；登记运行记录 {len(usage)} 天，"
+        f"累计访问 {visits} 次，日均活跃用户 {average:.1f} 人（峰值 {peak} 人），故障 {faults} 次。"
+    )
