@@ -282,6 +282,15 @@ def application_blockers(
     return out
 
 
+OPERATION_STAGES = frozenset({"OPERATE", "EVALUATE"})
+
+
+def is_operation_stage(project: Project, stage_id: str | None) -> bool:
+    """A stage of the system in use (运行维护、绩效评价): the filings made there are the yearly O&M filings."""
+    pack = project_pack(project)
+    return pack is not None and any(s.id == stage_id and s.code in OPERATION_STAGES for s in pack.route)
+
+
 def _has_stage(project: Project, code: str) -> bool:
     pack = project_pack(project)
     return pack is not None and any(stage.code == code for stage in pack.route)

@@ -382,7 +382,12 @@ def evidence_confirm(
             message=f"《{form.name}》须由政策包指定的部门确认，您不是该部门的审核人",
         )
     note = text_clean(
-        note, field="note", label="确认意见", limit=2000, minimum=0 if confirmed else REASON_MIN
+        note,
+        field="note",
+        label="确认意见",
+        limit=2000,
+        required=not confirmed,
+        minimum=0 if confirmed else REASON_MIN,
     )
     with transaction.atomic():
         locked = project_lock(project)
@@ -822,7 +827,14 @@ def order_recheck(*, actor: Any, order: RectificationOrder, accept: bool, note: 
             target=project,
             message="只有下达整改通知的部门可以复核",
         )
-    note = text_clean(note, field="note", label="复核意见", limit=2000, minimum=0 if accept else REASON_MIN)
+    note = text_clean(
+        note,
+        field="note",
+        label="复核意见",
+        limit=2000,
+        required=not accept,
+        minimum=0 if accept else REASON_MIN,
+    )
     with transaction.atomic():
         locked = project_lock(project)
         order = RectificationOrder.objects.select_for_update().get(pk=order.pk)
@@ -974,11 +986,19 @@ def om_filing_record(
     filed_on: dt.date | None,
     raw: dict[str, Any],
 ) -> Filing:
-    """年度运维备案 (舒城 DL-05 按年度报县数管局备案, 石嘴山 DL-16) — one per year, with the pack's filing form."""
+    """年度运维备案 (舒城 DL-05 按年度报县数管局备案, 石嘴山 DL-09 预算年度结束后一个月内) — one per year, with the
+    pack's filing form of its operation stage."""
     _unit(actor, project, "om.filing", IN_USE)
     pack = selectors.project_pack(project)
     rule = next((d for d in pack.deadlines if d.id == rule_id), None) if pack is not None else None
-    form = next((f for f in selectors.pack_forms(project, "filing") if rule_id in f.fulfils), None)
+    form = next(
+        (
+            f
+            for f in selectors.pack_forms(project, "filing")
+            if rule_id in f.fulfils and selectors.is_operation_stage(project, f.stage)
+        ),
+        None,
+    )
     if rule is None or form is None:
         raise ServiceError("政策包没有这项运维备案", field="rule_id")
     today = clock.today()

@@ -320,15 +320,10 @@ def _context(request: HttpRequest, project: Project, action: str) -> dict[str, A
         .prefetch_related("sanctions")
     )
     for order in orders:
-        order.overdue = selectors.order_overdue(order, today)  # type: ignore[attr-defined]
-        order.allowed = (
-            [  # type: ignore[attr-defined]
-                (s.code, SanctionCode(s.code).label, s.approval_by)
-                for s in selectors.sanctions_allowed(order)
-            ]
-            if order.overdue
-            else []
-        )
+        overdue = selectors.order_overdue(order, today)
+        order.overdue = overdue  # type: ignore[attr-defined]
+        allowed = selectors.sanctions_allowed(order) if overdue else []
+        order.allowed = [(s.code, SanctionCode(s.code).label, s.approval_by) for s in allowed]  # type: ignore[attr-defined]
         for sanction in order.sanctions.all():
             sanction.may_decide = (  # type: ignore[attr-defined]
                 sanction.status == SanctionStatus.PROPOSED
@@ -338,8 +333,8 @@ def _context(request: HttpRequest, project: Project, action: str) -> dict[str, A
     om_forms = [
         (rule_id, form)
         for form in selectors.pack_forms(project, "filing", policy)
+        if selectors.is_operation_stage(project, form.stage)
         for rule_id in form.fulfils
-        if _recurring(project, rule_id)
     ]
     return {
         "project": project,
@@ -384,9 +379,3 @@ def _context(request: HttpRequest, project: Project, action: str) -> dict[str, A
         "evaluations": list(project.evaluations.select_related("recorded_by")),
         "sanctions": list(project.sanctions.all()),
     }
-
-
-def _recurring(project: Project, rule_id: str) -> bool:
-    pack = selectors.project_pack(project)
-    rule = next((d for d in pack.deadlines if d.id == rule_id), None) if pack is not None else None
-    return rule is not None and rule.period.kind == "recurring"

@@ -73,12 +73,13 @@ def panel_size_problems(
 
 
 def scoring_table_for(pack_code: str, stage_id: str, *, fallback_first: bool = True) -> ScoringTable | None:
-    """The pack's scoring table for ``stage_id``; when none names the stage, the pack's first table
-    (``fallback_first``, used for expert panels) or None; None when the pack has no scoring table."""
+    """The pack's review scoring table for ``stage_id``; when none names the stage, the pack's first review
+    table (``fallback_first``, used for expert panels) or None; None when the pack has no review table.
+    Performance-evaluation tables (``purpose: evaluation``) never score a declaration."""
     if not pack_code:
         return None
     try:
-        tables = list(load_pack(pack_code).pack.scoring)
+        tables = [t for t in load_pack(pack_code).pack.scoring if t.purpose == "review"]
     except PackError:
         return None
     if not tables:

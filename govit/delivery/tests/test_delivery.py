@@ -57,6 +57,7 @@ def approved_project(
     category: str = "ENGINEERING",
     approved_on: dt.date = dt.date(2026, 9, 1),
     total_yuan: int = 3_000_000,
+    om_yuan: int = 0,
 ) -> Project:
     """A 300万 project (or ``total_yuan``) of ``pack``'s demo unit, granted 立项 on ``approved_on`` (the
     route to it is tested in workflow)."""
@@ -74,7 +75,8 @@ def approved_project(
             "procurement_category": category,
             "summary": "建设教学管理平台。",
             "content": "平台开发、部署上云。",
-            "cost_engineering": total_yuan,
+            "cost_engineering": total_yuan - om_yuan,
+            "cost_om": om_yuan,
             "fund_fiscal": total_yuan,
             "deploys_on_gov_cloud": True,
         },

@@ -261,8 +261,10 @@ def test_th13_no_construction_content(pack):
     ],
 )
 def test_dl09_om_funds_filing(pack, on, filed, status):
-    # budget year 2025 ends 12-31; one month later = 2026-01-31 (Saturday) -> first working day 2026-02-02
-    d = ev_for(pack, on=on, nature="OM", plan_year=2025, dates={"om_filed": filed}).deadline("DL-09")
+    # budget year 2025 ends 12-31; one month later = 2026-01-31 (Saturday) -> first working day 2026-02-02;
+    # the filing made with F-001-FILING-OM discharges it (fulfilled), there is no closing event of its own
+    fulfilled = {"DL-09": filed} if filed else {}
+    d = ev_for(pack, on=on, nature="OM", plan_year=2025, fulfilled=fulfilled).deadline("DL-09")
     assert d["due"] == "2026-02-02"
     assert d["status"] == status
 
@@ -710,7 +712,7 @@ def test_pack_lints_clean():
         ("NEW", ["F-001-FILING-BUILD"]),
         ("REBUILD", ["F-001-FILING-BUILD"]),
         ("SERVICE_PURCHASE", ["F-001-FILING-SERVICE"]),
-        ("OM", []),  # 运行维护类 is filed by DL-09 (运维资金使用情况), not by DL-10
+        ("OM", ["F-001-FILING-OM"]),  # 运行维护类 is filed for DL-09 (运维资金使用情况), not for DL-10
     ],
 )
 def test_filing_content_by_project_type(pack, nature, forms):
