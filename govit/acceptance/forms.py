@@ -135,6 +135,11 @@ class ExtensionDecideForm(forms.Form):
 
 class OrderForm(forms.Form):
     finding = _text("存在问题", 4000)
+    source = forms.ChoiceField(
+        choices=[("supervision", "监督检查"), ("obligation", "期限事项逾期"), ("evaluation", "绩效评价")],
+        required=False,
+        error_messages={"invalid_choice": "整改来源无效"},
+    )
     rule_id = forms.CharField(max_length=80, required=False)
     due_on = _date("整改期限", required=False)
 

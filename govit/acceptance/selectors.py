@@ -291,6 +291,47 @@ def is_operation_stage(project: Project, stage_id: str | None) -> bool:
     return pack is not None and any(s.id == stage_id and s.code in OPERATION_STAGES for s in pack.route)
 
 
+@dataclass
+class OperationDuty:
+    """A duty of the system in use the unit discharges with a record each year: the pack's filing form of
+    the operation stage (年度运维备案), or a written account for a recurring duty without a form (上城 DL-48
+    等保测评, periodic 风险评估 and 密评)."""
+
+    rule: Any
+    form: Any | None
+    status: str = ""
+
+
+def operation_duties(project: Project, policy: dict[str, Any] | None = None) -> list[OperationDuty]:
+    pack = project_pack(project)
+    if pack is None:
+        return []
+    policy = policy if policy is not None else project_policy(project)
+    rules = {d.id: d for d in pack.deadlines}
+    duties: dict[str, OperationDuty] = {}
+    for form in pack_forms(project, "filing", policy):
+        if is_operation_stage(project, form.stage):
+            for rule_id in form.fulfils:
+                duties[rule_id] = OperationDuty(rule=rules[rule_id], form=form)
+    by_evaluation = {
+        rule_id for form in pack.forms if form.purpose == "evaluation" for rule_id in form.fulfils
+    }
+    for item in policy.get("deadlines", []):
+        rule = rules.get(item["id"])
+        if rule is None or rule.id in duties or rule.id in by_evaluation or rule.direction != "by":
+            continue
+        if (
+            rule.period.kind == "recurring"
+            and rule.period.every != "monthly"
+            and item.get("status") == "recurring"
+        ):
+            duties[rule.id] = OperationDuty(rule=rule, form=None)
+    for item in policy.get("deadlines", []):
+        if item["id"] in duties:
+            duties[item["id"]].status = str(item.get("due") or "")
+    return list(duties.values())
+
+
 def _has_stage(project: Project, code: str) -> bool:
     pack = project_pack(project)
     return pack is not None and any(stage.code == code for stage in pack.route)
@@ -308,6 +349,21 @@ def rectification_rules(project: Project, policy: dict[str, Any] | None = None) 
     ids = {d.id for d in pack.deadlines if d.rectification}
     policy = policy if policy is not None else project_policy(project)
     return [d for d in policy.get("deadlines", []) if d["id"] in ids]
+
+
+def rectification_proposal(policy: dict[str, Any], rule_id: str) -> dict[str, Any] | None:
+    """An overdue deadline the pack answers with 限期整改 (石嘴山 DL-10 备案逾期 → 市数据局 限期整改), as the
+    finding to propose to the bureau; None unless it is overdue and the pack says so."""
+    deadline = next((d for d in policy.get("deadlines", []) if d["id"] == rule_id), None)
+    if deadline is None or deadline.get("status") != "overdue":
+        return None
+    if deadline.get("on_overdue") != "propose_rectification":
+        return None
+    cite = deadline.get("cite") or {}
+    return {
+        "rule_id": rule_id,
+        "finding": f"{deadline.get('name')}（应于 {deadline.get('due')} 前，{cite.get('article', '')}）逾期未办理",
+    }
 
 
 def rectification_rule(project: Project, rule_id: str) -> Any | None:

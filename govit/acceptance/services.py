@@ -986,26 +986,26 @@ def om_filing_record(
     filed_on: dt.date | None,
     raw: dict[str, Any],
 ) -> Filing:
-    """年度运维备案 (舒城 DL-05 按年度报县数管局备案, 石嘴山 DL-09 预算年度结束后一个月内) — one per year, with the
-    pack's filing form of its operation stage."""
+    """年度运维备案 and the other yearly duties of a system in use (舒城 DL-05 按年度报县数管局备案, 石嘴山 DL-09
+    预算年度结束后一个月内, 上城 DL-48 等保三级以上每年一次等保测评) — one record per duty and year: the pack's
+    filing form where it has one, else a written account (不少于 10 个字)."""
     _unit(actor, project, "om.filing", IN_USE)
-    pack = selectors.project_pack(project)
-    rule = next((d for d in pack.deadlines if d.id == rule_id), None) if pack is not None else None
-    form = next(
-        (
-            f
-            for f in selectors.pack_forms(project, "filing")
-            if rule_id in f.fulfils and selectors.is_operation_stage(project, f.stage)
-        ),
-        None,
-    )
-    if rule is None or form is None:
-        raise ServiceError("政策包没有这项运维备案", field="rule_id")
+    duty = next((d for d in selectors.operation_duties(project) if d.rule.id == rule_id), None)
+    if duty is None:
+        raise ServiceError("政策包没有这项运行期间的报送事项", field="rule_id")
+    rule, form = duty.rule, duty.form
     today = clock.today()
     if year is None or not 2000 <= year <= today.year:
-        raise ServiceError(f"备案年度应在 2000 至 {today.year} 之间", field="year")
-    filed_on = _day(filed_on, "filed_on", "备案日期")
-    clean = filing_form_data(project, form, raw)
+        raise ServiceError(f"年度应在 2000 至 {today.year} 之间", field="year")
+    filed_on = _day(filed_on, "filed_on", "报送日期")
+    if form is not None:
+        clean = filing_form_data(project, form, raw)
+        content = ""
+    else:
+        clean = {}
+        content = text_clean(
+            raw.get("content"), field="content", label="报送情况", limit=4000, minimum=REASON_MIN
+        )
     with transaction.atomic():
         locked = project_lock(project)
         period_end = dt.date(year, 12, 31)
@@ -1019,13 +1019,14 @@ def om_filing_record(
                     cite=f"{cite.article}：{cite.quote}"[:300],
                     due_on=period_end,
                     filed_on=filed_on,
-                    form_id=form.id,
+                    form_id=form.id if form is not None else "",
                     data=clean,
+                    content=content,
                     filed_by=actor,
                     filed_at=clock.now(),
                 )
         except IntegrityError:
-            raise ConflictError(f"{year} 年度已备案", field="year") from None
+            raise ConflictError(f"{year} 年度已报送", field="year") from None
         audit_record(
             actor=actor,
             action="om.filing",

@@ -14,6 +14,7 @@ from govit.acceptance.choices import (
     OPEN_APPLICATION,
     ApplicationStatus,
     ExtensionStatus,
+    OrderSource,
     OrderStatus,
     PanelField,
     SanctionCode,
@@ -186,6 +187,7 @@ def _order(request: HttpRequest, project: Project, data: dict[str, Any]) -> str:
         finding=data["finding"],
         rule_id=data["rule_id"],
         due_on=data["due_on"],
+        source=data["source"] or OrderSource.SUPERVISION,
     )
     return f"已下达限期整改通知（整改期限 {order.due_on:%Y-%m-%d}）"
 
@@ -222,7 +224,7 @@ def _sanction_decide(request: HttpRequest, project: Project, data: dict[str, Any
 
 
 def _om_filing(request: HttpRequest, project: Project, data: dict[str, Any]) -> str:
-    services.om_filing_record(
+    filing = services.om_filing_record(
         actor=request.user,
         project=project,
         rule_id=data["rule_id"],
@@ -230,7 +232,7 @@ def _om_filing(request: HttpRequest, project: Project, data: dict[str, Any]) -> 
         filed_on=data["filed_on"],
         raw=_prefixed(request, "data_"),
     )
-    return f"已报送 {data['year']} 年度运维备案"
+    return f"已报送：{filing.title}"
 
 
 def _evaluation(request: HttpRequest, project: Project, data: dict[str, Any]) -> str:
@@ -330,12 +332,7 @@ def _context(request: HttpRequest, project: Project, action: str) -> dict[str, A
                 and selectors.may_approve_sanction(user, project, sanction.approval_role)
             )
     trial = TrialRun.objects.filter(project=project).prefetch_related("usage").first()
-    om_forms = [
-        (rule_id, form)
-        for form in selectors.pack_forms(project, "filing", policy)
-        if selectors.is_operation_stage(project, form.stage)
-        for rule_id in form.fulfils
-    ]
+    duties = selectors.operation_duties(project, policy)
     return {
         "project": project,
         "today": today,
@@ -367,11 +364,12 @@ def _context(request: HttpRequest, project: Project, action: str) -> dict[str, A
         "order_submitted": OrderStatus.SUBMITTED,
         "may_issue": selectors.may_issue_orders(user, project),
         "rectification_rules": selectors.rectification_rules(project, policy),
+        "proposal": selectors.rectification_proposal(policy, request.GET.get("propose", "")),
         "om_funds": selectors.om_funds_standing(policy)
         if project.status in services.IN_USE | services.BUILDING
         else [],
-        "om_forms": [(rule_id, form, bind(project, form, {})) for rule_id, form in om_forms],
-        "om_filings": list(Filing.objects.filter(project=project, rule_id__in=[r for r, _ in om_forms])),
+        "duties": [(duty, bind(project, duty.form, {}) if duty.form else None) for duty in duties],
+        "om_filings": list(Filing.objects.filter(project=project, rule_id__in=[d.rule.id for d in duties])),
         "evaluation_tables": selectors.evaluation_tables(project),
         "evaluation_forms": [
             (form, bind(project, form, {})) for form in selectors.pack_forms(project, "evaluation", policy)

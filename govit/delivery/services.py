@@ -783,7 +783,7 @@ def _terminate(locked: Project, actor: Any, reason: str) -> None:
 
 
 def termination_impose(
-    *, actor: Any, locked: Project, explanation: str, rule_id: str, note: str
+    *, actor: Any, locked: Project, explanation: str, rule_id: str, note: str, reason: str = ""
 ) -> Termination:
     """The bureau ends the (locked) project on its own decision — a pack clock that ran out, or a sanction
     after an overdue rectification: the termination is recorded as agreed, with what was budgeted and paid.
@@ -803,7 +803,7 @@ def termination_impose(
         decided_at=clock.now(),
         decision_note=note,
     )
-    _terminate(locked, actor, f"{explanation}：{note}"[:500])
+    _terminate(locked, actor, (reason or f"{explanation}：{note}")[:500])
     return record
 
 
@@ -917,10 +917,10 @@ def termination_confirm_clock(*, actor: Any, project: Project, rule_id: str, not
         record = termination_impose(
             actor=actor,
             locked=locked,
-            explanation=f"{proposal.get('name')}（应于 {proposal.get('due')} 前）逾期："
-            f"{proposal.get('consequence')}（{cite.get('article', '')}）",
+            explanation=f"{proposal.get('name')}（应于 {proposal.get('due')} 前）逾期：{proposal.get('consequence')}",
             rule_id=rule_id,
             note=note,
+            reason=f"{proposal.get('consequence')}（{cite.get('article', '')}）：{note}",
         )
         audit_record(
             actor=actor,

@@ -27,6 +27,7 @@ from govit.delivery.tests.test_delivery import post as delivery_post
 from govit.policies.engine import load_pack
 from govit.projects.choices import Status
 from govit.projects.models import Project
+from govit.projects.policy import project_policy
 
 D = dt.date
 PANEL = [("张一", "it", "某大学"), ("李二", "security", "某测评中心"), ("王三", "business", "某局")]
@@ -221,24 +222,23 @@ def test_a_contracted_project_goes_through_acceptance_into_operation(demo, pack)
         page = bureau.get(f"/projects/{project.pk}/acceptance/").content.decode()
     assert "运维经费" in page
     filed = 0
-    for form in selectors.pack_forms(project, "filing"):
-        if not selectors.is_operation_stage(project, form.stage):
-            continue
-        for rule_id in form.fulfils:
-            values = {f"data_{k}": v for k, v in valid_values(form, D(2027, 1, 5)).items()}
-            data = {
-                "action": "om_filing",
-                "rule_id": rule_id,
-                "year": "2026",
-                "filed_on": "2027-01-05",
-                **values,
-            }
-            page = act(clerk, project, data, D(2027, 1, 10))
-            assert "已报送 2026 年度运维备案" in page, page
-            assert Filing.objects.filter(project=project, rule_id=rule_id, due_on=D(2026, 12, 31)).exists()
-            page = act(clerk, project, data, D(2027, 1, 10))
-            assert "2026 年度已备案" in page
-            filed += 1
+    for duty in selectors.operation_duties(project):
+        if duty.form is not None:
+            values = {f"data_{k}": v for k, v in valid_values(duty.form, D(2027, 1, 5)).items()}
+        else:
+            values = {"data_content": "已完成年度测评，报告编号 CP-2026-118，结论符合。"}
+        data = {
+            "action": "om_filing",
+            "rule_id": duty.rule.id,
+            "year": "2026",
+            "filed_on": "2027-01-05",
+            **values,
+        }
+        page = act(clerk, project, data, D(2027, 1, 10))
+        assert "已报送：" in page and "（2026年度）" in page, page
+        assert Filing.objects.filter(project=project, rule_id=duty.rule.id, due_on=D(2026, 12, 31)).exists()
+        assert "2026 年度已报送" in act(clerk, project, data, D(2027, 1, 10))
+        filed += duty.form is not None
     assert filed == (1 if pack in {"shucheng", "shizuishan"} else 0)
     for table in selectors.evaluation_tables(project):
         scores = {f"score_{c.code}": "80" for c in table.criteria}
@@ -432,3 +432,207 @@ def test_closing_a_rectification_without_evidence_is_refused(demo):
     assert "尚未报送整改情况" in page
     order.refresh_from_db()
     assert order.status == "open" and order.closed_on is None
+
+
+# ------------------------------------------------------------------ sanctions after an overdue rectification
+
+
+def supervision_order(
+    project: Project, reviewer: str, rule_id: str, due: str, day: dt.date
+) -> RectificationOrder:
+    data = {
+        "action": "order",
+        "finding": "未按规定共享数据资源，存在重复采集数据。",
+        "rule_id": rule_id,
+        "due_on": due,
+    }
+    page = act(client_for(reviewer), project, data, day)
+    assert "已下达限期整改通知" in page, page
+    return RectificationOrder.objects.filter(project=project).latest("id")
+
+
+def sanction(order: RectificationOrder, code: str) -> dict[str, Any]:
+    return {"action": "sanction", "order": order.pk, "code": code, "reason": "逾期未完成整改，依规处理。"}
+
+
+@pytest.mark.parametrize(
+    ("code", "message", "status"),
+    [
+        ("CRITICISM", "已执行：通报批评", Status.IN_CONSTRUCTION),
+        ("FUNDS_DEFERRED", "已执行：暂缓安排建设或资金计划", Status.IN_CONSTRUCTION),
+        ("SUSPEND", "已执行：暂停项目建设", Status.SUSPENDED),
+        ("TERMINATE", "已执行：终止项目", Status.TERMINATED),
+    ],
+)
+def test_dl25_zhanggong_overdue_rectification_sanctions(
+    demo, django_capture_on_commit_callbacks, code, message, status
+):
+    """章贡 第三十六条 (DL-25): 逾期不整改的 — 通报批评、暂缓安排建设或资金计划、暂停项目建设，直至终止项目."""
+    project = contracted("zhanggong")
+    bureau = client_for("zg_reviewer")
+    order = supervision_order(project, "zg_reviewer", "DL-25", "2026-12-15", D(2026, 12, 1))
+    assert order.rule_id == "DL-25" and order.due_on == D(2026, 12, 15)
+    # on the due day it is not overdue yet; the day after it is
+    assert "不能采取处理措施" in act(bureau, project, sanction(order, code), D(2026, 12, 15))
+    with django_capture_on_commit_callbacks(execute=True):
+        page = act(bureau, project, sanction(order, code), D(2026, 12, 16))
+    assert message in page, page
+    project.refresh_from_db()
+    assert project.status == status
+    if code == "FUNDS_DEFERRED":
+        with clock.frozen_on(D(2026, 12, 17)):
+            page = delivery_post(
+                client_for("zg_finance"),
+                project,
+                {
+                    "action": "budget",
+                    "year": "2027",
+                    "document_number": "章财预〔2027〕1号",
+                    "approved_on": "2026-12-17",
+                    "fund_fiscal": "10",
+                },
+            )
+        assert "不能安排预算：已决定暂缓安排建设或资金计划" in page, page
+        assert not project.budgets.exists()
+    if code == "CRITICISM":
+        from govit.accounts.models import Notification
+
+        assert Notification.objects.filter(text__startswith="通报批评").exists()
+
+
+def test_a_sanction_the_pack_does_not_allow_is_refused(demo):
+    """上城 DL-51 (¶87) allows only 下架; 暂停建设 under it is refused and nothing changes."""
+    project = contracted("shangcheng")
+    bureau = client_for("shc_reviewer")
+    order = supervision_order(project, "shc_reviewer", "", "2026-12-15", D(2026, 12, 1))
+    page = act(bureau, project, sanction(order, "SUSPEND"), D(2026, 12, 20))
+    assert "政策包对这项整改允许的处理措施为：无" in page, page
+    project.refresh_from_db()
+    assert project.status == Status.IN_CONSTRUCTION and not project.sanctions.exists()
+
+
+def operating(pack: str) -> Project:
+    """A project of ``pack`` through 竣工验收 (recorded directly: the route there is tested above)."""
+    project = contracted(pack)
+    clerk, bureau = client_for(f"{UNITS[pack][0]}_clerk"), client_for(f"{UNITS[pack][0]}_reviewer")
+    act(clerk, project, initial(project), D(2026, 11, 2))
+    run_trial(clerk, project, D(2026, 11, 3), D(2026, 12, 3))
+    give_evidence(clerk, project, D(2026, 12, 4), D(2026, 12, 1))
+    act(clerk, project, {"action": "apply"}, D(2026, 12, 4))
+    passed = {
+        "action": "decide",
+        "outcome": "pass",
+        "decided_on": "2026-12-10",
+        "opinion": "同意通过竣工验收，投入运行。",
+    }
+    assert "已登记：验收通过" in act(bureau, project, passed, D(2026, 12, 10))
+    return project
+
+
+def test_dl53_shangcheng_low_performance_not_rectified_is_retired_after_the_leader_approves(demo):
+    """上城 ¶84 (DL-53): 对低绩且未按期整改的应用…经分管领导审批后强制淘汰."""
+    project = operating("shangcheng")
+    bureau = client_for("shc_reviewer")
+    form = next(f for f in selectors.pack_forms(project, "evaluation") if f.id == "F-004-PERF-EVAL")
+    values = {f"ev_{k}": v for k, v in valid_values(form, D(2027, 3, 1)).items()} | {"ev_grade": "低绩"}
+    data = {
+        "action": "evaluation",
+        "rule_id": form.id,
+        "year": "2026",
+        "evaluated_on": "2027-03-01",
+        **values,
+    }
+    assert "已登记绩效评价：低绩" in act(bureau, project, data, D(2027, 3, 2))
+    order = supervision_order(project, "shc_reviewer", "DL-53", "2027-04-30", D(2027, 3, 2))
+    page = act(bureau, project, sanction(order, "RETIRE"), D(2027, 5, 1))
+    assert "已报请审批：强制淘汰" in page, page
+    project.refresh_from_db()
+    assert project.status == Status.IN_OPERATION  # nothing irreversible before the approval
+    proposed = project.sanctions.get()
+    decide = {
+        "action": "sanction_decide",
+        "sanction": proposed.pk,
+        "decision": "approve",
+        "note": "同意强制淘汰",
+    }
+    with clock.frozen_on(D(2027, 5, 2)):
+        denied = bureau.post(f"/projects/{project.pk}/acceptance/", decide)
+    assert denied.status_code == 403  # the reviewer is not the 分管领导
+    assert "已审批" in act(client_for("shc_leader"), project, decide, D(2027, 5, 2))
+    project.refresh_from_db()
+    assert project.status == Status.RETIRED
+    facts = project_policy_dates(project)
+    assert facts["decommissioned"] == "2027-05-02"
+
+
+def project_policy_dates(project: Project) -> dict[str, Any]:
+    from govit.projects.facts import project_facts
+
+    return project_facts(project).model_dump(mode="json")["dates"]
+
+
+@pytest.mark.parametrize(
+    ("today", "new_due", "message"),
+    [
+        (D(2027, 10, 14), "2027-12-31", "已提出延期验收申请"),  # the day before the contractual date
+        (D(2027, 10, 15), "2027-12-31", "已提出延期验收申请"),  # on it
+        (D(2027, 10, 16), "2027-12-31", "延期验收须在此之前申请"),  # the day after
+        (D(2027, 10, 14), "2027-10-15", "应晚于合同约定的验收时间"),
+    ],
+)
+def test_dl04_shucheng_extension_is_asked_before_the_contractual_acceptance_date(
+    demo, today, new_due, message
+):
+    """舒城 第二十一条 (DL-04): 不能按合同约定时间验收的，提前申请延期验收; the contract (signed 2026-10-15,
+    12 months) sets 2027-10-15."""
+    project = contracted("shucheng")
+    clerk = client_for("sc_clerk")
+    data = {"action": "extension", "new_due_on": new_due, "reason": "第三方测评排期推迟，需延后验收。"}
+    page = act(clerk, project, data, today)
+    assert message in page, page
+    if message == "已提出延期验收申请":
+        extension = project.acceptance_extensions.get()
+        agree = {
+            "action": "extension_decide",
+            "extension": extension.pk,
+            "decision": "agree",
+            "note": "同意延期",
+        }
+        assert "已办理延期验收申请" in act(client_for("sc_reviewer"), project, agree, today)
+        assert selectors.contract_acceptance_due(project) == D(2027, 12, 31)
+
+
+def test_shizuishan_overdue_filing_proposes_a_rectification_order_to_the_bureau(demo):
+    """石嘴山 第十八条/第二十四条: a 备案 not made in time (DL-10, on_overdue: propose_rectification) is proposed to
+    市数据局 as a 限期整改 under DL-14; nothing is ordered until the bureau confirms."""
+    from govit.obligations.services import obligations_scan, obligations_sync
+
+    project = contracted("shizuishan")
+    dl10 = next(d for d in project_policy(project)["deadlines"] if d["id"] == "DL-10")
+    late = dt.date.fromisoformat(dl10["due"]) + dt.timedelta(days=1)
+    with clock.frozen_on(late):
+        obligations_sync(project)
+        obligations_scan(today=late)
+        overview = client_for("szs_reviewer").get("/obligations/").content.decode()
+    assert (
+        "政策包提出限期整改建议" in overview
+        and f"/projects/{project.pk}/acceptance/?propose=DL-10" in overview
+    )
+    assert not RectificationOrder.objects.exists()
+    with clock.frozen_on(late):
+        page = (
+            client_for("szs_reviewer")
+            .get(f"/projects/{project.pk}/acceptance/?propose=DL-10")
+            .content.decode()
+        )
+    assert "政策包提出限期整改建议" in page and "逾期未办理" in page
+    data = {
+        "action": "order",
+        "source": "obligation",
+        "finding": f"{dl10['name']}（应于 {dl10['due']} 前）逾期未办理",
+        "rule_id": "DL-14",
+        "due_on": (late + dt.timedelta(days=15)).isoformat(),
+    }
+    assert "已下达限期整改通知" in act(client_for("szs_reviewer"), project, data, late)
+    order = RectificationOrder.objects.get(project=project)
+    assert (order.source, order.rule_id, order.issuer.name) == ("obligation", "DL-14", "石嘴山市数据局")

@@ -207,11 +207,22 @@ def test_dl04_not_applicable_when_accepted_in_time(pack):
     assert ev.deadline("DL-04")["status"] == "overdue"
 
 
+def test_dl07_periodic_assessment_recurs(pack):
+    assert_recurring_after_acceptance(ev_for, pack, "DL-07")
+
+
 @pytest.mark.parametrize(
-    "rule_id", ["DL-05", "DL-07"], ids=["DL-05 annual O&M filing", "DL-07 periodic assessment"]
+    ("on", "due"),
+    [(D(2026, 12, 30), "2026-12-31"), (D(2026, 12, 31), "2026-12-31"), (D(2027, 1, 1), "2027-12-31")],
+    ids=["DL-05 the day before year end", "DL-05 on 12-31", "DL-05 the next year"],
 )
-def test_dl05_dl07_recurring(pack, rule_id):
-    assert_recurring_after_acceptance(ev_for, pack, rule_id)
+def test_dl05_annual_om_filing_is_due_each_year_end(pack, on, due):
+    """DL-05 第二十二条 按年度备案: read as once per calendar year, due 12-31 (no date in the text)."""
+    assert ev_for(pack, on=on).deadline("DL-05")["status"] == "no_trigger"  # not before 竣工验收
+    d = ev_for(pack, on=on, dates={"final_acceptance": D(2026, 1, 10)}).deadline("DL-05")
+    assert (d["status"], d["due"]) == ("recurring", due)
+    ended = ev_for(pack, on=on, dates={"final_acceptance": D(2026, 1, 10), "decommissioned": D(2026, 5, 1)})
+    assert ended.deadline("DL-05")["status"] == "ended"
 
 
 @pytest.mark.parametrize(
