@@ -83,3 +83,18 @@ class SanctionStatus(models.TextChoices):
 class EvaluationKind(models.TextChoices):
     SELF = "self", "自评价"
     PERFORMANCE = "performance", "绩效评价"
+
+
+class ResourceKind(models.TextChoices):
+    """信息资源目录 entries and the 数据“三清单” (舒城 第十八条, 石嘴山 第十条)."""
+
+    CATALOGUE = "catalogue", "信息资源目录"
+    RESPONSIBILITY = "responsibility", "责任清单"
+    DEMAND = "demand", "需求清单"
+    NEGATIVE = "negative", "负面清单"
+
+
+class ShareMode(models.TextChoices):
+    UNCONDITIONAL = "unconditional", "无条件共享"
+    CONDITIONAL = "conditional", "有条件共享"
+    NONE = "none", "不予共享"

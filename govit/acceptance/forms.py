@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from govit.acceptance.choices import Conclusion, ReportSource, SanctionCode
+from govit.acceptance.choices import Conclusion, ReportSource, ResourceKind, SanctionCode, ShareMode
 from govit.core.forms import reject_markup
 
 _DATE = {"invalid": "日期格式应为 YYYY-MM-DD"}
@@ -185,3 +185,27 @@ class EvaluationForm(forms.Form):
     rule_id = forms.CharField(widget=forms.HiddenInput, max_length=80)
     year = _year("评价年度")
     evaluated_on = _date("评价日期")
+
+
+class DataResourceForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="类别",
+        choices=ResourceKind.choices,
+        error_messages={"required": "请选择数据资源类别", "invalid_choice": "数据资源类别无效"},
+    )
+    name = _text("资源（事项）名称", 100)
+    description = _text("信息项 / 说明", 4000)
+    share_mode = forms.ChoiceField(
+        label="共享方式",
+        choices=ShareMode.choices,
+        error_messages={"required": "请选择共享方式", "invalid_choice": "共享方式无效"},
+    )
+    shared_on = _date("挂接共享平台日期", required=False)
+
+
+class SharingCheckForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("compliant", "按规定共享"), ("noncompliant", "未按规定共享")],
+        error_messages={"required": "请选择核查结论"},
+    )
+    note = _text("核查意见", 2000, required=False)

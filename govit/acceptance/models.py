@@ -16,8 +16,10 @@ from govit.acceptance.choices import (
     OrderStatus,
     PanelField,
     ReportSource,
+    ResourceKind,
     SanctionCode,
     SanctionStatus,
+    ShareMode,
 )
 from govit.accounts.models import Organisation
 from govit.projects.models import Project
@@ -305,3 +307,51 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} · {self.year} {self.get_kind_display()}"
+
+
+class DataResource(models.Model):
+    """A project's 信息资源目录 entry or an item of its 数据“三清单”, with how it is shared."""
+
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="data_resources"
+    )
+    kind = models.CharField("类别", max_length=16, choices=ResourceKind.choices)
+    name = models.CharField("资源（事项）名称", max_length=100)
+    description = models.TextField("信息项 / 说明")
+    share_mode = models.CharField("共享方式", max_length=16, choices=ShareMode.choices)
+    shared_on = models.DateField("挂接共享平台日期", null=True, blank=True)
+    recorded_by = models.ForeignKey(_USER, verbose_name="登记人", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField("登记时间")
+
+    class Meta:
+        verbose_name = "数据资源"
+        verbose_name_plural = "数据资源"
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "kind", "name"], name="uniq_data_resource_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.name}"
+
+
+class SharingCheck(models.Model):
+    """数据共享核查 by the data authority: whether the project shares its data as required (章贡 第二十五条,
+    上城 ¶87, 舒城 第八条); the latest check is the fact ``data_sharing_compliant``."""
+
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="sharing_checks"
+    )
+    compliant = models.BooleanField("按规定共享")
+    note = models.TextField("核查意见")
+    checked_on = models.DateField("核查日期")
+    checked_by = models.ForeignKey(_USER, verbose_name="核查人", on_delete=models.PROTECT, related_name="+")
+    checked_at = models.DateTimeField("登记时间")
+
+    class Meta:
+        verbose_name = "数据共享核查"
+        verbose_name_plural = "数据共享核查"
+        ordering = ["-checked_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.project} · 共享核查 {self.checked_on}"

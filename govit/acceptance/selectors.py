@@ -13,15 +13,18 @@ from govit.acceptance.choices import (
     Conclusion,
     ExtensionStatus,
     OrderStatus,
+    ResourceKind,
     SanctionCode,
     SanctionStatus,
 )
 from govit.acceptance.models import (
     AcceptanceApplication,
     AcceptanceExtension,
+    DataResource,
     InitialAcceptance,
     RectificationOrder,
     Sanction,
+    SharingCheck,
     TrialRun,
 )
 from govit.accounts.choices import Role
@@ -115,6 +118,11 @@ def acceptance_facts(project: Project) -> dict[str, Any]:
         .values_list("rule_id", "due_on")
     ):
         facts.setdefault(f"issuer_due_dates.{rule_id}", due_on)  # the latest order under each rule
+    check = SharingCheck.objects.filter(project=project).first()
+    if check is not None:
+        facts["data_sharing_compliant"] = check.compliant
+    if DataResource.objects.filter(project=project, kind=ResourceKind.CATALOGUE).exists():
+        facts["has_data_catalog"] = True
     retired = (
         Sanction.objects.filter(
             project=project,

@@ -20,18 +20,22 @@ from govit.acceptance.choices import (
     OrderStatus,
     PanelField,
     ReportSource,
+    ResourceKind,
     SanctionCode,
     SanctionStatus,
+    ShareMode,
 )
 from govit.acceptance.models import (
     AcceptanceApplication,
     AcceptanceExtension,
+    DataResource,
     Evaluation,
     EvidenceConfirmation,
     InitialAcceptance,
     PanelMember,
     RectificationOrder,
     Sanction,
+    SharingCheck,
     TrialRun,
     UsageRecord,
 )
@@ -1135,3 +1139,97 @@ def _stage_roles(project: Project, stage_id: str | None) -> list[str]:
     pack = selectors.project_pack(project)
     stage = next((s for s in pack.route if s.id == stage_id), None) if pack is not None else None
     return list(stage.roles) if stage is not None else []
+
+
+# ------------------------------------------------------------------ 数据资源
+
+
+def data_resource_record(
+    *,
+    actor: Any,
+    project: Project,
+    kind: str,
+    name: str,
+    description: str,
+    share_mode: str,
+    shared_on: dt.date | None,
+) -> DataResource:
+    """A 信息资源目录 entry or an item of the 数据“三清单”, kept by the unit from 立项 on."""
+    _unit(actor, project, "data.resource", BUILDING | IN_USE | {Status.APPROVED})
+    if kind not in ResourceKind.values:
+        raise ServiceError("请选择数据资源类别", field="kind")
+    if share_mode not in ShareMode.values:
+        raise ServiceError("请选择共享方式", field="share_mode")
+    name = text_clean(name, field="name", label="资源（事项）名称", limit=100)
+    description = text_clean(description, field="description", label="信息项 / 说明", limit=4000)
+    if shared_on is not None:
+        shared_on = _day(shared_on, "shared_on", "挂接共享平台日期")
+    if share_mode == ShareMode.NONE and kind == ResourceKind.CATALOGUE and "依据" not in description:
+        raise ServiceError("不予共享的目录须在说明中写明依据（法律法规或负面清单）", field="description")
+    with transaction.atomic():
+        locked = project_lock(project)
+        try:
+            with transaction.atomic():
+                record = DataResource.objects.create(
+                    project=locked,
+                    kind=kind,
+                    name=name,
+                    description=description,
+                    share_mode=share_mode,
+                    shared_on=shared_on,
+                    recorded_by=actor,
+                    recorded_at=clock.now(),
+                )
+        except IntegrityError:
+            raise ConflictError(f"“{name}”已登记", field="name") from None
+        audit_record(
+            actor=actor,
+            action="data.resource",
+            target=locked,
+            after={
+                "kind": kind,
+                "name": name,
+                "share_mode": share_mode,
+                "shared_on": shared_on.isoformat() if shared_on else None,
+            },
+        )
+    return record
+
+
+def sharing_check_record(*, actor: Any, project: Project, compliant: bool, note: str) -> SharingCheck:
+    """数据共享核查 by the competent bureau (the data authority): its conclusion is what the packs' sharing
+    rules read (不予安排运维经费, 上城 DL-51 三个月内整改否则下架)."""
+    _bureau(actor, project, "data.sharing_check")
+    note = text_clean(
+        note,
+        field="note",
+        label="核查意见",
+        limit=2000,
+        minimum=0 if compliant else REASON_MIN,
+        required=not compliant,
+    )
+    with transaction.atomic():
+        locked = project_lock(project)
+        if locked.status not in BUILDING | IN_USE:
+            raise ServiceError(f"项目当前状态为“{locked.get_status_display()}”，不能核查", field="note")
+        record = SharingCheck.objects.create(
+            project=locked,
+            compliant=compliant,
+            note=note,
+            checked_on=clock.today(),
+            checked_by=actor,
+            checked_at=clock.now(),
+        )
+        audit_record(
+            actor=actor,
+            action="data.sharing_check",
+            target=locked,
+            after={"compliant": compliant, "note": note},
+        )
+        if not compliant:
+            notify_after_commit(
+                organisation_id=locked.lead_unit_id,
+                text=f"数据共享核查未通过：{locked.name}（{note}）"[:255],
+                url=f"/projects/{locked.pk}/acceptance/#data",
+            )
+    return record

@@ -17,8 +17,10 @@ from govit.acceptance.choices import (
     OrderSource,
     OrderStatus,
     PanelField,
+    ResourceKind,
     SanctionCode,
     SanctionStatus,
+    ShareMode,
 )
 from govit.acceptance.models import (
     AcceptanceApplication,
@@ -31,6 +33,7 @@ from govit.core import clock
 from govit.core.errors import PermissionDeniedError, ServiceError
 from govit.core.views import form_errors_text
 from govit.delivery.models import Filing
+from govit.projects.choices import Status
 from govit.projects.models import Project
 from govit.projects.packforms import bind
 from govit.projects.permissions import is_competent_reviewer, is_unit_member
@@ -249,6 +252,26 @@ def _evaluation(request: HttpRequest, project: Project, data: dict[str, Any]) ->
     return f"已登记{record.get_kind_display()}：{record.conclusion}{total}"
 
 
+def _data_resource(request: HttpRequest, project: Project, data: dict[str, Any]) -> str:
+    record = services.data_resource_record(
+        actor=request.user,
+        project=project,
+        kind=data["kind"],
+        name=data["name"],
+        description=data["description"],
+        share_mode=data["share_mode"],
+        shared_on=data["shared_on"],
+    )
+    return f"已登记{record.get_kind_display()}：{record.name}"
+
+
+def _sharing_check(request: HttpRequest, project: Project, data: dict[str, Any]) -> str:
+    check = services.sharing_check_record(
+        actor=request.user, project=project, compliant=data["decision"] == "compliant", note=data["note"]
+    )
+    return "已登记数据共享核查：" + ("按规定共享" if check.compliant else "未按规定共享")
+
+
 ACTIONS: dict[str, tuple[type[Any], Callable[[HttpRequest, Project, dict[str, Any]], str]]] = {
     "initial": (f.InitialForm, _initial),
     "trial_start": (f.TrialStartForm, _trial_start),
@@ -267,6 +290,8 @@ ACTIONS: dict[str, tuple[type[Any], Callable[[HttpRequest, Project, dict[str, An
     "sanction_decide": (f.SanctionDecideForm, _sanction_decide),
     "om_filing": (f.OmFilingForm, _om_filing),
     "evaluation": (f.EvaluationForm, _evaluation),
+    "data_resource": (f.DataResourceForm, _data_resource),
+    "sharing_check": (f.SharingCheckForm, _sharing_check),
 }
 
 
@@ -376,4 +401,10 @@ def _context(request: HttpRequest, project: Project, action: str) -> dict[str, A
         ],
         "evaluations": list(project.evaluations.select_related("recorded_by")),
         "sanctions": list(project.sanctions.all()),
+        "resources": list(project.data_resources.all()),
+        "resource_kinds": ResourceKind.choices,
+        "share_modes": ShareMode.choices,
+        "sharing_checks": list(project.sharing_checks.select_related("checked_by")),
+        "may_record_data": unit and project.status in services.BUILDING | services.IN_USE | {Status.APPROVED},
+        "may_check_sharing": bureau and project.status in services.BUILDING | services.IN_USE,
     }

@@ -636,3 +636,60 @@ def test_shizuishan_overdue_filing_proposes_a_rectification_order_to_the_bureau(
     assert "已下达限期整改通知" in act(client_for("szs_reviewer"), project, data, late)
     order = RectificationOrder.objects.get(project=project)
     assert (order.source, order.rule_id, order.issuer.name) == ("obligation", "DL-14", "石嘴山市数据局")
+
+
+def test_dl51_shangcheng_data_not_shared_rectified_in_three_months_or_delisted(demo):
+    """上城 ¶87 (DL-51): 不按照数据共享规范要求共享目录资源的…应在3个月内完成整改，未完成整改的，予以下架."""
+    project = operating("shangcheng")
+    clerk, bureau = client_for("shc_clerk"), client_for("shc_reviewer")
+    entry = {
+        "action": "data_resource",
+        "kind": "catalogue",
+        "name": "学生学籍信息",
+        "description": "姓名、学籍号、学校、年级",
+        "share_mode": "conditional",
+        "shared_on": "2026-12-20",
+    }
+    assert "已登记信息资源目录：学生学籍信息" in act(clerk, project, entry, D(2026, 12, 21))
+    assert "已登记" in act(clerk, project, entry, D(2026, 12, 21)) and project.data_resources.count() == 1
+    check = {
+        "action": "sharing_check",
+        "decision": "noncompliant",
+        "note": "目录资源未按规范挂接，数据未更新。",
+    }
+    assert "未按规定共享" in act(bureau, project, check, D(2027, 1, 12))
+    order = {"action": "order", "finding": "目录资源未按规范共享，须整改。", "rule_id": "DL-51"}
+    page = act(bureau, project, order, D(2027, 1, 12))
+    assert "整改期限 2027-04-12" in page, re.findall(
+        r"msg-\w+\" role=\"status\">([^<]*)", page
+    )  # 3 months on
+    order = RectificationOrder.objects.get(project=project)
+    later = {
+        "action": "order",
+        "finding": "再次下达，期限延后一个月。",
+        "rule_id": "DL-51",
+        "due_on": "2027-05-12",
+    }
+    assert "不能晚于政策包规定的 2027-04-12" in act(bureau, project, later, D(2027, 1, 12))
+    assert "不能采取处理措施" in act(bureau, project, sanction(order, "DELIST"), D(2027, 4, 12))
+    assert "已执行：下架" in act(bureau, project, sanction(order, "DELIST"), D(2027, 4, 13))
+    project.refresh_from_db()
+    assert project.status == Status.RETIRED
+
+
+def test_zhanggong_data_not_shared_means_no_om_funds_with_its_article(demo):
+    """章贡 第三十三条 (RJ-60): 未按要求共享数据资源的，原则上不安排运维经费 — shown on the project, cited."""
+    project = operating("zhanggong")
+    bureau = client_for("zg_reviewer")
+    page = act(bureau, project, {"action": "sharing_check", "decision": "compliant"}, D(2026, 12, 20))
+    assert "未发现政策包规定的不予安排情形" in page
+    check = {
+        "action": "sharing_check",
+        "decision": "noncompliant",
+        "note": "未按要求共享数据资源，存在重复采集。",
+    }
+    page = act(bureau, project, check, D(2026, 12, 21))
+    assert "运维经费：不符合安排条件" in page and "第三十三条" in page, page
+    assert "请填写核查意见" in act(
+        bureau, project, {"action": "sharing_check", "decision": "noncompliant"}, D(2026, 12, 21)
+    )
