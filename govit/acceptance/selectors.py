@@ -34,6 +34,7 @@ from govit.core import clock
 from govit.delivery.selectors import main_contract
 from govit.policies.engine import PackError, load_pack
 from govit.policies.engine.calendar import add_months
+from govit.projects.choices import Status
 from govit.projects.models import Project
 from govit.projects.packforms import form_check
 from govit.projects.permissions import is_competent_reviewer
@@ -143,6 +144,44 @@ def budget_hold(project: Project) -> str:
         project=project, code=SanctionCode.FUNDS_DEFERRED, status=SanctionStatus.EFFECTIVE
     ).first()
     return f"已决定暂缓安排建设或资金计划（{held.reason[:60]}）" if held else ""
+
+
+def declaration_ban(project: Project) -> str:
+    """取消下一年度的项目申报资格: in the calendar year after one of the unit's systems was stopped while the
+    pack bans for it (上城 ¶89 RJ-105: 应用建成使用不满两年而停用), or after a 取消申报资格 sanction, the unit
+    may not declare. "下一年度的项目申报" is read as the declarations made in the following calendar year."""
+    year = clock.today().year
+    for other in Project.objects.filter(lead_unit_id=project.lead_unit_id, status=Status.RETIRED).exclude(
+        pk=project.pk
+    ):
+        stopped = acceptance_facts(other).get("dates.decommissioned")
+        if stopped is None or stopped.year + 1 != year:
+            continue
+        policy = project_policy(other)
+        ban = next(
+            (
+                f
+                for f in policy.get("findings", [])
+                if f.get("status") == "active" and "BAN" in (f.get("effects") or [])
+            ),
+            None,
+        )
+        if ban is not None:
+            article = (ban.get("cite") or {}).get("article", "")
+            return f"{ban.get('message')}（{article}；“{other.name}”于 {stopped:%Y-%m-%d} 停用），{year} 年度不能申报"
+    banned = (
+        Sanction.objects.filter(
+            project__lead_unit_id=project.lead_unit_id,
+            code=SanctionCode.BAN,
+            status=SanctionStatus.EFFECTIVE,
+            decided_at__year=year - 1,
+        )
+        .select_related("project")
+        .first()
+    )
+    if banned is not None:
+        return f"因“{banned.project.name}”逾期未整改，已取消本单位 {year} 年度的项目申报资格"
+    return ""
 
 
 # ------------------------------------------------------------------ pack forms

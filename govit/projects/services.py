@@ -4,7 +4,7 @@ where the status moves, one audit event, side effects after commit."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -194,6 +194,18 @@ def project_update(
     return locked
 
 
+# Reasons from later stages that a unit may not declare now (上城 ¶89: 取消下一年度的项目申报资格); each gives
+# the reason for ``project``'s declaration, or "".
+DeclarationHold = Callable[[Project], str]
+_DECLARATION_HOLDS: list[DeclarationHold] = []
+
+
+def declaration_hold_register(hold: DeclarationHold) -> DeclarationHold:
+    if hold not in _DECLARATION_HOLDS:
+        _DECLARATION_HOLDS.append(hold)
+    return hold
+
+
 def declaration_check(project: Project, policy: dict[str, Any] | None = None) -> list[tuple[str, str]]:
     """What stops a declaration from being submitted: (field, message) pairs. ``policy``: the project's
     evaluation when the caller already has it."""
@@ -217,6 +229,10 @@ def declaration_check(project: Project, policy: dict[str, Any] | None = None) ->
             problems.append(
                 ("form_data" if field in on_forms else field, f"{check.get('message')}（{article}）")
             )
+    for hold in _DECLARATION_HOLDS:
+        reason = hold(project)
+        if reason:
+            problems.append(("lead_unit", reason))
     return problems
 
 

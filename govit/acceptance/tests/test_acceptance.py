@@ -19,6 +19,7 @@ from govit.acceptance.models import (
     RectificationOrder,
     TrialRun,
 )
+from govit.accounts.models import User
 from govit.audit.models import AuditEvent
 from govit.core import clock
 from govit.delivery.models import Filing
@@ -693,3 +694,43 @@ def test_zhanggong_data_not_shared_means_no_om_funds_with_its_article(demo):
     assert "请填写核查意见" in act(
         bureau, project, {"action": "sharing_check", "decision": "noncompliant"}, D(2026, 12, 21)
     )
+
+
+@pytest.mark.parametrize(
+    ("today", "banned"),
+    [(D(2027, 12, 31), False), (D(2028, 1, 1), True), (D(2028, 12, 31), True), (D(2029, 1, 1), False)],
+)
+def test_th38_shangcheng_app_stopped_within_two_years_bars_next_years_declarations(demo, today, banned):
+    """上城 ¶89 (TH-38, RJ-105): 应用建成使用不满两年而停用的，取消该单位下一年度的项目申报资格 — read as the
+    declarations made in the calendar year after it was stopped (2027 → 2028); other units are not affected."""
+    from govit.projects.services import declaration_check, project_create
+
+    project = operating("shangcheng")  # in use from 2026-12-10
+    bureau = client_for("shc_reviewer")
+    act(
+        bureau,
+        project,
+        {"action": "sharing_check", "decision": "noncompliant", "note": "目录资源长期未更新共享。"},
+        D(2027, 1, 12),
+    )
+    order = supervision_order(project, "shc_reviewer", "DL-51", "", D(2027, 1, 12))
+    assert "已执行：下架" in act(bureau, project, sanction(order, "DELIST"), D(2027, 4, 13))
+    clerk = User.objects.get(username="shc_clerk")
+    with clock.frozen_on(today):
+        draft = project_create(
+            actor=clerk,
+            lead_unit=project.lead_unit,
+            fields={
+                "name": "新建教育数据平台",
+                "year": today.year + 1,
+                "nature": "NEW",
+                "cost_engineering": 1_000_000,
+                "fund_fiscal": 1_000_000,
+                "summary": "说明",
+                "content": "内容",
+            },
+        )
+        problems = [message for field, message in declaration_check(draft) if field == "lead_unit"]
+    assert bool(problems) is banned, problems
+    if banned:
+        assert "¶89" in problems[0] and "上城区教育局教学管理平台" in problems[0]
