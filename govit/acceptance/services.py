@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from govit.acceptance import selectors
 from govit.acceptance.choices import (
@@ -42,6 +42,7 @@ from govit.acceptance.models import (
 from govit.accounts.services import notify_after_commit
 from govit.audit.services import audit_denied, audit_record
 from govit.core import clock
+from govit.core.db import row_insert_once
 from govit.core.errors import ConflictError, ServiceError
 from govit.core.forms import text_clean
 from govit.delivery.models import Filing
@@ -232,13 +233,16 @@ def usage_record(
         raise ServiceError("故障次数不能为负数", field="faults")
     with transaction.atomic():
         locked = project_lock(project)
-        try:
-            with transaction.atomic():
-                record = UsageRecord.objects.create(
-                    trial_run=trial, day=day, active_users=active_users, visits=visits, faults=faults or 0
-                )
-        except IntegrityError:
-            raise ConflictError(f"{day:%Y-%m-%d} 的运行记录已登记", field="day") from None
+        record = row_insert_once(
+            UsageRecord,
+            conflict=f"{day:%Y-%m-%d} 的运行记录已登记",
+            field="day",
+            trial_run=trial,
+            day=day,
+            active_users=active_users,
+            visits=visits,
+            faults=faults or 0,
+        )
         audit_record(
             actor=actor,
             action="acceptance.usage",
@@ -400,19 +404,18 @@ def evidence_confirm(
             raise ConflictError("验收申请已提交，不能再确认材料", field="form_id")
         if not application.evidence.get(form.id):
             raise ServiceError(f"建设单位尚未提供《{form.name}》", field="form_id")
-        try:
-            with transaction.atomic():
-                record = EvidenceConfirmation.objects.create(
-                    application=application,
-                    form_id=form.id,
-                    organisation=organisation,
-                    confirmed=confirmed,
-                    note=note,
-                    confirmed_by=actor,
-                    confirmed_at=clock.now(),
-                )
-        except IntegrityError:
-            raise ConflictError(f"《{form.name}》已确认", field="form_id") from None
+        record = row_insert_once(
+            EvidenceConfirmation,
+            conflict=f"《{form.name}》已确认",
+            field="form_id",
+            application=application,
+            form_id=form.id,
+            organisation=organisation,
+            confirmed=confirmed,
+            note=note,
+            confirmed_by=actor,
+            confirmed_at=clock.now(),
+        )
         audit_record(
             actor=actor,
             action="acceptance.confirm" if confirmed else "acceptance.confirm_refuse",
@@ -884,20 +887,19 @@ def sanction_take(*, actor: Any, order: RectificationOrder, code: str, reason: s
                 f"整改期限 {order.due_on:%Y-%m-%d} 未过或已整改完成，不能采取处理措施", field="code"
             )
         approval = allowed[code].approval_by or ""
-        try:
-            with transaction.atomic():
-                sanction = Sanction.objects.create(
-                    project=locked,
-                    order=order,
-                    code=code,
-                    reason=reason,
-                    status=SanctionStatus.PROPOSED if approval else SanctionStatus.EFFECTIVE,
-                    approval_role=approval,
-                    proposed_by=actor,
-                    proposed_at=clock.now(),
-                )
-        except IntegrityError:
-            raise ConflictError("已对这项整改采取过该处理措施", field="code") from None
+        sanction = row_insert_once(
+            Sanction,
+            conflict="已对这项整改采取过该处理措施",
+            field="code",
+            project=locked,
+            order=order,
+            code=code,
+            reason=reason,
+            status=SanctionStatus.PROPOSED if approval else SanctionStatus.EFFECTIVE,
+            approval_role=approval,
+            proposed_by=actor,
+            proposed_at=clock.now(),
+        )
         if not approval:
             _sanction_apply(actor, locked, sanction)
         audit_record(
@@ -1014,23 +1016,22 @@ def om_filing_record(
         locked = project_lock(project)
         period_end = dt.date(year, 12, 31)
         cite = rule.cite
-        try:
-            with transaction.atomic():
-                filing = Filing.objects.create(
-                    project=locked,
-                    rule_id=rule.id,
-                    title=f"{rule.name}（{year}年度）"[:200],
-                    cite=f"{cite.article}：{cite.quote}"[:300],
-                    due_on=period_end,
-                    filed_on=filed_on,
-                    form_id=form.id if form is not None else "",
-                    data=clean,
-                    content=content,
-                    filed_by=actor,
-                    filed_at=clock.now(),
-                )
-        except IntegrityError:
-            raise ConflictError(f"{year} 年度已报送", field="year") from None
+        filing = row_insert_once(
+            Filing,
+            conflict=f"{year} 年度已报送",
+            field="year",
+            project=locked,
+            rule_id=rule.id,
+            title=f"{rule.name}（{year}年度）"[:200],
+            cite=f"{cite.article}：{cite.quote}"[:300],
+            due_on=period_end,
+            filed_on=filed_on,
+            form_id=form.id if form is not None else "",
+            data=clean,
+            content=content,
+            filed_by=actor,
+            filed_at=clock.now(),
+        )
         audit_record(
             actor=actor,
             action="om.filing",
@@ -1102,23 +1103,22 @@ def evaluation_record(
         conclusion = str(data.get(graded.key)) if graded else ("不合格" if failing else "已评价")
     with transaction.atomic():
         locked = project_lock(project)
-        try:
-            with transaction.atomic():
-                record = Evaluation.objects.create(
-                    project=locked,
-                    kind=kind,
-                    year=year,
-                    rule_id=rule_id,
-                    scores=clean_scores,
-                    total=total,
-                    data=data,
-                    conclusion=conclusion[:40],
-                    evaluated_on=evaluated_on,
-                    recorded_by=actor,
-                    recorded_at=clock.now(),
-                )
-        except IntegrityError:
-            raise ConflictError(f"{year} 年度的{EvaluationKind(kind).label}已登记", field="year") from None
+        record = row_insert_once(
+            Evaluation,
+            conflict=f"{year} 年度的{EvaluationKind(kind).label}已登记",
+            field="year",
+            project=locked,
+            kind=kind,
+            year=year,
+            rule_id=rule_id,
+            scores=clean_scores,
+            total=total,
+            data=data,
+            conclusion=conclusion[:40],
+            evaluated_on=evaluated_on,
+            recorded_by=actor,
+            recorded_at=clock.now(),
+        )
         audit_record(
             actor=actor,
             action=f"evaluation.{kind}",
@@ -1168,20 +1168,19 @@ def data_resource_record(
         raise ServiceError("不予共享的目录须在说明中写明依据（法律法规或负面清单）", field="description")
     with transaction.atomic():
         locked = project_lock(project)
-        try:
-            with transaction.atomic():
-                record = DataResource.objects.create(
-                    project=locked,
-                    kind=kind,
-                    name=name,
-                    description=description,
-                    share_mode=share_mode,
-                    shared_on=shared_on,
-                    recorded_by=actor,
-                    recorded_at=clock.now(),
-                )
-        except IntegrityError:
-            raise ConflictError(f"“{name}”已登记", field="name") from None
+        record = row_insert_once(
+            DataResource,
+            conflict=f"“{name}”已登记",
+            field="name",
+            project=locked,
+            kind=kind,
+            name=name,
+            description=description,
+            share_mode=share_mode,
+            shared_on=shared_on,
+            recorded_by=actor,
+            recorded_at=clock.now(),
+        )
         audit_record(
             actor=actor,
             action="data.resource",

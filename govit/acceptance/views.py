@@ -31,7 +31,7 @@ from govit.acceptance.models import (
 )
 from govit.core import clock
 from govit.core.errors import PermissionDeniedError, ServiceError
-from govit.core.views import form_errors_text
+from govit.core.views import form_errors_text, posted_prefixed, project_record_get
 from govit.delivery.models import Filing
 from govit.projects.choices import Status
 from govit.projects.models import Project
@@ -41,19 +41,6 @@ from govit.projects.policy import project_policy
 from govit.projects.selectors import project_get_for_user
 
 PANEL_ROWS = 7
-
-
-def _owned(model: Any, pk: int, project: Project, label: str) -> Any:
-    record = model.objects.filter(pk=pk, project=project).first()
-    if record is None:
-        raise ServiceError(f"{label}不存在")
-    return record
-
-
-def _prefixed(request: HttpRequest, prefix: str) -> dict[str, str]:
-    return {
-        key[len(prefix) :]: str(request.POST.get(key, "")) for key in request.POST if key.startswith(prefix)
-    }
 
 
 def _open_application(project: Project) -> AcceptanceApplication | None:
@@ -121,7 +108,7 @@ def _trial_end(request: HttpRequest, project: Project, data: dict[str, Any]) -> 
 
 def _evidence(request: HttpRequest, project: Project, data: dict[str, Any]) -> str:
     services.evidence_save(
-        actor=request.user, project=project, form_id=data["form_id"], raw=_prefixed(request, "ev_")
+        actor=request.user, project=project, form_id=data["form_id"], raw=posted_prefixed(request, "ev_")
     )
     return "已保存验收材料"
 
@@ -176,7 +163,7 @@ def _extension(request: HttpRequest, project: Project, data: dict[str, Any]) -> 
 
 
 def _extension_decide(request: HttpRequest, project: Project, data: dict[str, Any]) -> str:
-    extension = _owned(AcceptanceExtension, data["extension"], project, "延期验收申请")
+    extension = project_record_get(AcceptanceExtension, data["extension"], project, "延期验收申请")
     services.extension_decide(
         actor=request.user, extension=extension, agree=data["decision"] == "agree", note=data["note"]
     )
@@ -196,13 +183,13 @@ def _order(request: HttpRequest, project: Project, data: dict[str, Any]) -> str:
 
 
 def _respond(request: HttpRequest, project: Project, data: dict[str, Any]) -> str:
-    order = _owned(RectificationOrder, data["order"], project, "整改通知")
+    order = project_record_get(RectificationOrder, data["order"], project, "整改通知")
     services.order_respond(actor=request.user, order=order, evidence=data["evidence"])
     return "已报送整改情况"
 
 
 def _recheck(request: HttpRequest, project: Project, data: dict[str, Any]) -> str:
-    order = _owned(RectificationOrder, data["order"], project, "整改通知")
+    order = project_record_get(RectificationOrder, data["order"], project, "整改通知")
     services.order_recheck(
         actor=request.user, order=order, accept=data["decision"] == "close", note=data["note"]
     )
@@ -210,7 +197,7 @@ def _recheck(request: HttpRequest, project: Project, data: dict[str, Any]) -> st
 
 
 def _sanction(request: HttpRequest, project: Project, data: dict[str, Any]) -> str:
-    order = _owned(RectificationOrder, data["order"], project, "整改通知")
+    order = project_record_get(RectificationOrder, data["order"], project, "整改通知")
     sanction = services.sanction_take(
         actor=request.user, order=order, code=data["code"], reason=data["reason"]
     )
@@ -219,7 +206,7 @@ def _sanction(request: HttpRequest, project: Project, data: dict[str, Any]) -> s
 
 
 def _sanction_decide(request: HttpRequest, project: Project, data: dict[str, Any]) -> str:
-    sanction = _owned(Sanction, data["sanction"], project, "处理措施")
+    sanction = project_record_get(Sanction, data["sanction"], project, "处理措施")
     services.sanction_decide(
         actor=request.user, sanction=sanction, approve=data["decision"] == "approve", note=data["note"]
     )
@@ -233,7 +220,7 @@ def _om_filing(request: HttpRequest, project: Project, data: dict[str, Any]) -> 
         rule_id=data["rule_id"],
         year=data["year"],
         filed_on=data["filed_on"],
-        raw=_prefixed(request, "data_"),
+        raw=posted_prefixed(request, "data_"),
     )
     return f"已报送：{filing.title}"
 
@@ -245,8 +232,8 @@ def _evaluation(request: HttpRequest, project: Project, data: dict[str, Any]) ->
         rule_id=data["rule_id"],
         year=data["year"],
         evaluated_on=data["evaluated_on"],
-        scores=_prefixed(request, "score_"),
-        raw=_prefixed(request, "ev_"),
+        scores=posted_prefixed(request, "score_"),
+        raw=posted_prefixed(request, "ev_"),
     )
     total = f"，加权总分 {record.total}" if record.total is not None else ""
     return f"已登记{record.get_kind_display()}：{record.conclusion}{total}"
@@ -331,7 +318,7 @@ def _context(request: HttpRequest, project: Project, action: str) -> dict[str, A
     posted_form = request.POST.get("form_id") if action == "evidence" else None
     evidence = []
     for item in selectors.evidence_items(project, shown, today, policy):
-        values = _prefixed(request, "ev_") if posted_form == item.form.id else item.values
+        values = posted_prefixed(request, "ev_") if posted_form == item.form.id else item.values
         item.bound = bind(project, item.form, values or {})  # type: ignore[attr-defined]
         item.may_confirm = bool(  # type: ignore[attr-defined]
             item.form.confirm_by

@@ -4,7 +4,7 @@ success message, then redirect."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.forms import BaseForm
@@ -37,3 +37,18 @@ def service_run(
         return None
     messages.success(request, success(result) if callable(success) else success)
     return result
+
+
+def project_record_get(model: Any, pk: int, project: Any, label: str) -> Any:
+    """A record of ``project`` by the id a form posted; another project's id is treated as absent."""
+    record = model.objects.filter(pk=pk, project=project).first()
+    if record is None:
+        raise ServiceError(f"{label}不存在")
+    return record
+
+
+def posted_prefixed(request: HttpRequest, prefix: str) -> dict[str, str]:
+    """{key: value} of the posted fields named ``<prefix><key>`` (a pack form's fields)."""
+    return {
+        key[len(prefix) :]: str(request.POST.get(key, "")) for key in request.POST if key.startswith(prefix)
+    }

@@ -18,6 +18,7 @@ from govit.accounts.selectors import user_scope
 from govit.accounts.services import notify_after_commit
 from govit.audit.services import audit_denied, audit_record
 from govit.core import clock
+from govit.core.db import row_insert_once
 from govit.core.errors import ConflictError, ServiceError
 from govit.core.forms import text_clean
 from govit.delivery import selectors
@@ -92,16 +93,6 @@ def _months(value: int | None, field: str, label: str, *, required: bool) -> int
     if not 0 <= value <= MAX_MONTHS:
         raise ServiceError(f"{label}应为 0 至 {MAX_MONTHS} 之间的月数", field=field)
     return value
-
-
-def _insert_once(model: Any, *, conflict: str, field: str, **values: Any) -> Any:
-    """Create a row a unique constraint allows once; a second one (double click, two users at the same
-    moment) is a conflict and changes nothing."""
-    try:
-        with transaction.atomic():
-            return model.objects.create(**values)
-    except IntegrityError:
-        raise ConflictError(conflict, field=field) from None
 
 
 def _independent(locked: Project, lot: str, supplier_name: str) -> None:
@@ -633,7 +624,7 @@ def filing_record(
         if trigger and filed_on.isoformat() < trigger:
             raise ServiceError(f"备案日期不能早于起算日期（{trigger}）", field="filed_on")
         cite = due.get("cite") or {}
-        filing = _insert_once(
+        filing = row_insert_once(
             Filing,
             conflict="该事项已备案",
             field="rule_id",
@@ -753,7 +744,7 @@ def progress_report_submit(
             )
         if previous is not None and spent_yuan < previous.spent_yuan:
             raise ServiceError(f"累计完成投资不能低于上期（{previous.period}）", field="spent_yuan")
-        report = _insert_once(
+        report = row_insert_once(
             ProgressReport,
             conflict=f"{period} 的月度进度已报送",
             field="period",
@@ -1128,7 +1119,7 @@ def budget_arrange(
             raise ServiceError(
                 f"各年度预算安排合计将超过现行批复投资 {budget / 10_000:,.2f} 万元", field="funding"
             )
-        record = _insert_once(
+        record = row_insert_once(
             BudgetArrangement,
             conflict=f"{year} 年度预算已安排",
             field="year",

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from govit.accounts.selectors import user_scope
 from govit.core import clock
 from govit.core.errors import PermissionDeniedError, ServiceError
-from govit.core.views import form_errors_text
+from govit.core.views import form_errors_text, posted_prefixed, project_record_get
 from govit.delivery import selectors, services
 from govit.delivery.choices import ContractKind, IncidentKind, ProcurementLot
 from govit.delivery.forms import (
@@ -38,21 +38,6 @@ from govit.projects.packforms import bind
 from govit.projects.permissions import is_competent_reviewer, is_unit_member
 from govit.projects.policy import project_policy
 from govit.projects.selectors import project_get_for_user, project_list_for_user
-
-
-def _owned(model: Any, pk: int, project: Project, label: str) -> Any:
-    """A record of ``project`` by its id from the form; another project's id is treated as absent."""
-    record = model.objects.filter(pk=pk, project=project).first()
-    if record is None:
-        raise ServiceError(f"{label}不存在")
-    return record
-
-
-def _prefixed(request: HttpRequest, prefix: str) -> dict[str, str]:
-    """{key: value} of the posted fields named ``<prefix><key>`` (a pack form's fields)."""
-    return {
-        key[len(prefix) :]: str(request.POST.get(key, "")) for key in request.POST if key.startswith(prefix)
-    }
 
 
 def _procurement(request: HttpRequest, project: Project, form: ProcurementForm) -> bool:
@@ -89,7 +74,7 @@ def _contract(request: HttpRequest, project: Project, form: ContractForm) -> Con
         free_om_months=data["free_om_months"],
         service_months=data["service_months"],
         clauses=form.clauses(),
-        reasons=_prefixed(request, "reason_"),
+        reasons=posted_prefixed(request, "reason_"),
         payment_plan=data["payment_plan"],
     )
     messages.success(request, f"已登记合同 {contract.number}")
@@ -98,7 +83,7 @@ def _contract(request: HttpRequest, project: Project, form: ContractForm) -> Con
 
 def _payment(request: HttpRequest, project: Project, form: PaymentForm) -> None:
     data = form.cleaned_data
-    contract = _owned(Contract, data["contract"], project, "合同")
+    contract = project_record_get(Contract, data["contract"], project, "合同")
     report_form = selectors.payment_report_form(project)
     report = (
         {spec.key: request.POST.get(f"report_{spec.key}", "") for spec in report_form.fields}
@@ -133,7 +118,7 @@ def _change(request: HttpRequest, project: Project, form: ChangeForm) -> None:
 
 def _change_decide(request: HttpRequest, project: Project, form: ChangeDecisionForm) -> None:
     data = form.cleaned_data
-    change = _owned(ChangeRequest, data["change"], project, "变更申请")
+    change = project_record_get(ChangeRequest, data["change"], project, "变更申请")
     services.change_decide(
         actor=request.user,
         change=change,
@@ -153,14 +138,14 @@ def _filing(request: HttpRequest, project: Project, form: FilingForm) -> None:
         rule_id=data["rule_id"],
         filed_on=data["filed_on"],
         content=data["content"],
-        data=_prefixed(request, "data_"),
+        data=posted_prefixed(request, "data_"),
     )
     late = filing.due_on is not None and filing.filed_on > filing.due_on
     messages.success(request, f"已备案：{filing.title}" + ("（逾期）" if late else ""))
 
 
 def _acknowledge(request: HttpRequest, project: Project, form: AcknowledgeForm) -> None:
-    filing = _owned(Filing, form.cleaned_data["filing"], project, "备案")
+    filing = project_record_get(Filing, form.cleaned_data["filing"], project, "备案")
     filing = services.filing_acknowledge(actor=request.user, filing=filing)
     pending = selectors.filing_next_level(filing)
     messages.success(
@@ -187,7 +172,7 @@ def _termination_request(request: HttpRequest, project: Project, form: Terminati
         project=project,
         reasons=[str(r) for r in request.POST.getlist("reasons")],
         explanation=form.cleaned_data["explanation"],
-        approvals=_prefixed(request, "approval_"),
+        approvals=posted_prefixed(request, "approval_"),
     )
     messages.success(request, "已提出撤销/终止建设申请")
 
@@ -205,7 +190,7 @@ def _suspension_lift(request: HttpRequest, project: Project, form: LiftForm) -> 
 
 def _termination_decide(request: HttpRequest, project: Project, form: TerminationDecisionForm) -> None:
     data = form.cleaned_data
-    record = _owned(Termination, data["termination"], project, "撤销/终止申请")
+    record = project_record_get(Termination, data["termination"], project, "撤销/终止申请")
     services.termination_decide(
         actor=request.user, termination=record, agree=data["decision"] == "agree", note=data["note"]
     )
@@ -351,7 +336,7 @@ def delivery_page(request: HttpRequest, project_id: int) -> HttpResponse:
             "contract_form": contract_form,
             "payment_form": payment_form,
             "pending_soft": pending_soft,
-            "reasons": _prefixed(request, "reason_"),
+            "reasons": posted_prefixed(request, "reason_"),
             "can_record": is_unit_member(request.user, project) and project.status in services.DELIVERING,
             "approval": getattr(project, "approval", None),
             "budget_yuan": selectors.effective_budget(project),
@@ -486,7 +471,9 @@ def _termination_fields(request: HttpRequest, project: Project, action: str) -> 
     form = selectors.termination_form(project)
     if form is None:
         return None
-    return bind(project, form, _prefixed(request, "approval_") if action == "termination_request" else {})
+    return bind(
+        project, form, posted_prefixed(request, "approval_") if action == "termination_request" else {}
+    )
 
 
 def _terminations(project: Project) -> list[Termination]:
@@ -506,7 +493,7 @@ def _filings_due(request: HttpRequest, project: Project, policy: dict[str, Any])
     for item in due:
         form = selectors.filing_form(project, item["id"], policy)
         if form is not None:
-            values = _prefixed(request, "data_") if posted_rule == item["id"] else {}
+            values = posted_prefixed(request, "data_") if posted_rule == item["id"] else {}
             item["form"] = bind(project, form, values)
     return due
 
