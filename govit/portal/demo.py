@@ -9,6 +9,8 @@ from typing import Any
 
 from django.db import transaction
 
+from govit.acceptance import selectors as acceptance_selectors
+from govit.acceptance import services as acceptance
 from govit.accounts.choices import JurisdictionLevel, OrganisationKind, Role
 from govit.accounts.models import Jurisdiction, Organisation, User
 from govit.accounts.services import role_assign, user_create
@@ -159,6 +161,13 @@ DEMO_PROJECTS = [
         ProcurementCategory.ENGINEERING,
         {"engineering": 320, "equipment": 150, "software": 260, "contingency": 30, "om": 60},
         Status.APPROVED,
+    ),
+    (
+        "政务服务事项综合受理系统",
+        Nature.NEW,
+        ProcurementCategory.SERVICE,
+        {"software": 120, "equipment": 30},
+        Status.IN_OPERATION,
     ),
     (
         "业务系统运维服务（2027年度）",
@@ -314,11 +323,75 @@ def _projects(site: Site, unit: Organisation, clerk: User, reviewer: User) -> No
         if target != Status.DRAFT:
             declaration_submit(actor=clerk, project=project)
             project.refresh_from_db()
-        if target in (Status.APPROVED, Status.IN_CONSTRUCTION):
+        if target in (Status.APPROVED, Status.IN_CONSTRUCTION, Status.IN_OPERATION):
             _force_status(project, Status.APPROVED, reviewer)
-        if target == Status.IN_CONSTRUCTION:
+        if target in (Status.IN_CONSTRUCTION, Status.IN_OPERATION):
             _force_status(project, Status.IN_CONSTRUCTION, reviewer)
+        if target == Status.IN_OPERATION:
+            _accept(project, clerk, reviewer)
         del index
+
+
+def _accept(project: Project, clerk: User, reviewer: User) -> None:
+    """Take a demo project through 初验, the trial run and 竣工验收 with the real services, so the 验收与运行
+    page shows a system in use (its evidence is the pack's, confirmed by the bodies the pack names)."""
+    today = clock.today()
+    project.refresh_from_db()
+    acceptance.initial_acceptance_record(
+        actor=clerk,
+        project=project,
+        held_on=today - dt.timedelta(days=75),
+        panel=[
+            {"name": "王立新", "field": "it", "employer": "省信息技术研究院"},
+            {"name": "李安", "field": "security", "employer": "省网络安全测评中心"},
+            {"name": "张华", "field": "business", "employer": "市政务服务中心"},
+        ],
+        goals_met=True,
+        scope_met=True,
+        contract_met=True,
+        checks=acceptance_selectors.checklist_items(project, "initial_acceptance"),
+        conclusion="pass",
+        opinion="完成批复的全部建设内容，符合建设目标和合同约定，同意通过初验。",
+    )
+    trial = acceptance.trial_run_start(actor=clerk, project=project, started_on=today - dt.timedelta(days=70))
+    for offset in range(0, 35, 7):
+        acceptance.usage_record(
+            actor=clerk,
+            trial=trial,
+            day=trial.started_on + dt.timedelta(days=offset),
+            active_users=60 + offset,
+            visits=480 + 10 * offset,
+            faults=0,
+        )
+    acceptance.trial_run_end(
+        actor=clerk, trial=trial, ended_on=today - dt.timedelta(days=30), report_source="generated", report=""
+    )
+    for form in acceptance_selectors.pack_forms(project, "acceptance_evidence"):
+        raw = acceptance_selectors.evidence_sample(form, today - dt.timedelta(days=10))
+        application = acceptance.evidence_save(actor=clerk, project=project, form_id=form.id, raw=raw)
+        if form.confirm_by:
+            orgs = acceptance_selectors.confirming_organisations(project, form.confirm_by)
+            confirmer = (
+                reviewer
+                if form.confirm_by == "COMPETENT_BUREAU"
+                else User.objects.filter(role_assignments__organisation__in=orgs).first()
+            )
+            acceptance.evidence_confirm(
+                actor=confirmer,
+                application=application,
+                form_id=form.id,
+                confirmed=True,
+                note="经核，情况属实。",
+            )
+    application = acceptance.application_submit(actor=clerk, project=project)
+    acceptance.acceptance_decide(
+        actor=reviewer,
+        application=application,
+        outcome="pass",
+        decided_on=today,
+        reasons=[],
+        opinion="项目建设内容完成，材料齐全，同意通过竣工验收，投入运行。",
+    )
 
 
 @transaction.atomic

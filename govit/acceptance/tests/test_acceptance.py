@@ -79,27 +79,7 @@ def initial(project: Project, panel: list[tuple[str, str, str]] = PANEL, **overr
 
 
 def valid_values(form: Any, issued: dt.date) -> dict[str, str]:
-    """Values that meet an evidence or evaluation form of any pack: dates ``issued`` (validity a year on),
-    the first choice that does not block, every confirmation ticked."""
-    values: dict[str, str] = {}
-    for spec in form.fields:
-        if spec.type == "file":
-            continue
-        if spec.type == "date":
-            values[spec.key] = (issued + dt.timedelta(days=365) if spec.expires else issued).isoformat()
-        elif spec.type == "choice":
-            values[spec.key] = next(c for c in spec.choices if c not in spec.blocking)
-        elif spec.type == "bool":
-            values[spec.key] = "on"
-        elif spec.type == "int":
-            values[spec.key] = "3" if "level" in spec.key else str(issued.year)
-        elif spec.type in {"money_yuan", "money_wan"}:
-            values[spec.key] = "100000"
-        elif spec.type == "longtext":
-            values[spec.key] = "按要求完成，运行情况良好，资料齐全。"
-        else:
-            values[spec.key] = "某某单位 2026-001"
-    return values
+    return selectors.evidence_sample(form, issued)
 
 
 def evidence_forms(project: Project) -> list[Any]:
