@@ -139,10 +139,15 @@ def acceptance_facts(project: Project) -> dict[str, Any]:
 
 
 def budget_hold(project: Project) -> str:
-    """暂缓安排资金 in force (a sanction after an overdue rectification), as the reason; else ""."""
-    held = Sanction.objects.filter(
-        project=project, code=SanctionCode.FUNDS_DEFERRED, status=SanctionStatus.EFFECTIVE
-    ).first()
+    """暂缓安排资金 in force (a sanction after an overdue rectification, until the rectification is closed), as
+    the reason; else ""."""
+    held = (
+        Sanction.objects.filter(
+            project=project, code=SanctionCode.FUNDS_DEFERRED, status=SanctionStatus.EFFECTIVE
+        )
+        .exclude(order__status=OrderStatus.CLOSED)
+        .first()
+    )
     return f"已决定暂缓安排建设或资金计划（{held.reason[:60]}）" if held else ""
 
 
@@ -294,7 +299,7 @@ def application_blockers(
     if "error" in after:
         return [{"message": str(after["error"]), "article": "", "quote": ""}]
     out: list[dict[str, Any]] = []
-    if "dates.initial_acceptance" not in acceptance_facts(project) and _has_stage(project, "INITIAL_ACCEPT"):
+    if "dates.initial_acceptance" not in acceptance_facts(project) and has_stage(project, "INITIAL_ACCEPT"):
         out.append({"message": "尚未通过初步验收", "article": "", "quote": ""})
     known = policy_objections(before)
     for rule_id, item in policy_objections(after).items():
@@ -379,7 +384,7 @@ def operation_duties(project: Project, policy: dict[str, Any] | None = None) -> 
     return list(duties.values())
 
 
-def _has_stage(project: Project, code: str) -> bool:
+def has_stage(project: Project, code: str) -> bool:
     pack = project_pack(project)
     return pack is not None and any(stage.code == code for stage in pack.route)
 

@@ -189,13 +189,18 @@ def initial_acceptance_record(
 
 
 def trial_run_start(*, actor: Any, project: Project, started_on: dt.date | None) -> TrialRun:
+    """试运行 — after a passed 初验 where the pack has that stage (舒城 has none: the trial run follows
+    construction, 第二十条)."""
     _unit(actor, project, "acceptance.trial_start", BUILDING)
     with transaction.atomic():
         locked = project_lock(project)
-        initial = InitialAcceptance.objects.filter(project=locked).first()
-        if initial is None or initial.conclusion != Conclusion.PASS:
-            raise ServiceError("初步验收通过后方可开始试运行", field="started_on")
-        started_on = _day(started_on, "started_on", "试运行开始日期", not_before=initial.held_on)
+        not_before = None
+        if selectors.has_stage(locked, "INITIAL_ACCEPT"):
+            initial = InitialAcceptance.objects.filter(project=locked).first()
+            if initial is None or initial.conclusion != Conclusion.PASS:
+                raise ServiceError("初步验收通过后方可开始试运行", field="started_on")
+            not_before = initial.held_on
+        started_on = _day(started_on, "started_on", "试运行开始日期", not_before=not_before)
         if TrialRun.objects.filter(project=locked, ended_on__isnull=True).exists():
             raise ConflictError("试运行已在进行中", field="started_on")
         trial = TrialRun.objects.create(

@@ -353,6 +353,7 @@ def _context(request: HttpRequest, project: Project, action: str) -> dict[str, A
         "building": building,
         "in_use": project.status in services.IN_USE,
         "initials": list(project.initial_acceptances.prefetch_related("panel")),
+        "has_initial": selectors.has_stage(project, "INITIAL_ACCEPT"),
         "initial_checks": selectors.checklist_items(project, "initial_acceptance"),
         "panel_rows": range(1, PANEL_ROWS + 1),
         "panel_fields": PanelField.choices,

@@ -337,22 +337,23 @@ def _accept(project: Project, clerk: User, reviewer: User) -> None:
     page shows a system in use (its evidence is the pack's, confirmed by the bodies the pack names)."""
     today = clock.today()
     project.refresh_from_db()
-    acceptance.initial_acceptance_record(
-        actor=clerk,
-        project=project,
-        held_on=today - dt.timedelta(days=75),
-        panel=[
-            {"name": "王立新", "field": "it", "employer": "省信息技术研究院"},
-            {"name": "李安", "field": "security", "employer": "省网络安全测评中心"},
-            {"name": "张华", "field": "business", "employer": "市政务服务中心"},
-        ],
-        goals_met=True,
-        scope_met=True,
-        contract_met=True,
-        checks=acceptance_selectors.checklist_items(project, "initial_acceptance"),
-        conclusion="pass",
-        opinion="完成批复的全部建设内容，符合建设目标和合同约定，同意通过初验。",
-    )
+    if acceptance_selectors.has_stage(project, "INITIAL_ACCEPT"):
+        acceptance.initial_acceptance_record(
+            actor=clerk,
+            project=project,
+            held_on=today - dt.timedelta(days=75),
+            panel=[
+                {"name": "王立新", "field": "it", "employer": "省信息技术研究院"},
+                {"name": "李安", "field": "security", "employer": "省网络安全测评中心"},
+                {"name": "张华", "field": "business", "employer": "市政务服务中心"},
+            ],
+            goals_met=True,
+            scope_met=True,
+            contract_met=True,
+            checks=acceptance_selectors.checklist_items(project, "initial_acceptance"),
+            conclusion="pass",
+            opinion="完成批复的全部建设内容，符合建设目标和合同约定，同意通过初验。",
+        )
     trial = acceptance.trial_run_start(actor=clerk, project=project, started_on=today - dt.timedelta(days=70))
     for offset in range(0, 35, 7):
         acceptance.usage_record(

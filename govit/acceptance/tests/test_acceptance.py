@@ -131,12 +131,8 @@ def test_a_contracted_project_goes_through_acceptance_into_operation(demo, pack)
     project = contracted(pack, om_yuan=200_000 if pack == "shizuishan" else 0)
     prefix = UNITS[pack][0]
     clerk, bureau = client_for(f"{prefix}_clerk"), client_for(f"{prefix}_reviewer")
-    assert "已登记初步验收" in act(
-        clerk,
-        project,
-        initial(project),
-        D(2026, 11, 2),
-    )
+    if selectors.has_stage(project, "INITIAL_ACCEPT"):  # 舒城 has no 初验: the trial run follows construction
+        assert "已登记初步验收" in act(clerk, project, initial(project), D(2026, 11, 2))
     run_trial(clerk, project, D(2026, 11, 3), D(2026, 12, 3))
     trial = TrialRun.objects.get(project=project)
     assert "共 30 天" in trial.report and "累计访问 900 次" in trial.report
@@ -245,12 +241,13 @@ def test_a_contracted_project_goes_through_acceptance_into_operation(demo, pack)
         assert "已登记" in page and "评价" in page, page
     actions = set(AuditEvent.objects.filter(target_id=str(project.pk)).values_list("action", flat=True))
     assert {
-        "acceptance.initial",
+        "acceptance.trial_start",
         "acceptance.apply",
         "acceptance.fail",
         "rectification.close",
         "acceptance.pass",
     } <= actions
+    assert ("acceptance.initial" in actions) is selectors.has_stage(project, "INITIAL_ACCEPT")
 
 
 def _unit_evaluates(project: Project, form: Any) -> bool:
@@ -296,7 +293,6 @@ def test_th34_shangcheng_trial_run_one_day_short_blocks_the_application(demo, en
 def test_dl03_shucheng_application_before_a_month_of_trial_run_is_refused(demo, apply_on, blocked):
     project = contracted("shucheng")
     clerk = client_for("sc_clerk")
-    act(clerk, project, initial(project), D(2026, 11, 2))
     run_trial(clerk, project, D(2026, 11, 3), D(2026, 12, 2))
     give_evidence(clerk, project, apply_on, D(2026, 12, 1))
     page = act(clerk, project, {"action": "apply"}, apply_on)
@@ -475,6 +471,23 @@ def test_dl25_zhanggong_overdue_rectification_sanctions(
             )
         assert "不能安排预算：已决定暂缓安排建设或资金计划" in page, page
         assert not project.budgets.exists()
+        # once the rectification is closed the funds may be arranged again
+        evidence = {"action": "respond", "order": order.pk, "evidence": "已完成数据资源共享整改。"}
+        act(client_for("zg_clerk"), project, evidence, D(2026, 12, 18))
+        act(bureau, project, {"action": "recheck", "order": order.pk, "decision": "close"}, D(2026, 12, 18))
+        with clock.frozen_on(D(2026, 12, 19)):
+            page = delivery_post(
+                client_for("zg_finance"),
+                project,
+                {
+                    "action": "budget",
+                    "year": "2027",
+                    "document_number": "章财预〔2027〕1号",
+                    "approved_on": "2026-12-19",
+                    "fund_fiscal": "10",
+                },
+            )
+        assert "已登记 2027 年度预算安排" in page, page
     if code == "CRITICISM":
         from govit.accounts.models import Notification
 
@@ -714,3 +727,15 @@ def test_th38_shangcheng_app_stopped_within_two_years_bars_next_years_declaratio
     assert bool(problems) is banned, problems
     if banned:
         assert "¶89" in problems[0] and "上城区教育局教学管理平台" in problems[0]
+
+
+@pytest.mark.parametrize(("pack", "refused"), [("shucheng", False), ("shangcheng", True)])
+def test_the_trial_run_waits_for_a_passed_initial_acceptance_where_the_pack_has_one(demo, pack, refused):
+    """上城 ¶78: 初验通过后开展试运行; 舒城 第二十条 has no 初验 — the trial run follows construction, and the page
+    does not offer one."""
+    project = contracted(pack)
+    clerk = client_for(f"{UNITS[pack][0]}_clerk")
+    page = act(clerk, project, {"action": "trial_start", "started_on": "2026-11-03"}, D(2026, 11, 3))
+    assert ("初步验收通过后方可开始试运行" in page) is refused, page
+    assert ('id="initial"' in page) is refused
+    assert TrialRun.objects.filter(project=project).exists() is not refused
