@@ -39,6 +39,7 @@ from govit.projects.models import Project
 from govit.projects.packforms import form_check
 from govit.projects.permissions import is_competent_reviewer
 from govit.projects.policy import policy_objections, project_policy
+from govit.workflow.selectors import APPROVED_ONWARDS
 
 # Finding effects that keep an application from being made (不得申请/组织竣工验收).
 BLOCKING_EFFECTS = frozenset({"ACCEPT_BLOCKED", "NO_FINAL_ACCEPT"})
@@ -74,6 +75,8 @@ def contract_acceptance_due(project: Project) -> dt.date | None:
 def acceptance_facts(project: Project) -> dict[str, Any]:
     """Facts the acceptance, rectification and sanction records hold (a provider of ``project_facts``)."""
     facts: dict[str, Any] = {}
+    if project.status not in APPROVED_ONWARDS:
+        return facts  # nothing is recorded here before 立项
     due = contract_acceptance_due(project)
     if due is not None:
         facts["dates.contract_acceptance_due"] = due
@@ -108,17 +111,19 @@ def acceptance_facts(project: Project) -> dict[str, Any]:
     )
     if extension is not None:
         facts["dates.extension_requested"] = extension.requested_on
-    order = RectificationOrder.objects.filter(project=project).first()
-    if order is not None:
-        facts["dates.rectification_notice"] = order.issued_on
-        if order.status == OrderStatus.CLOSED:
-            facts["dates.rectification_done"] = order.closed_on
-    for rule_id, due_on in (
-        RectificationOrder.objects.filter(project=project)
-        .exclude(rule_id="")
-        .values_list("rule_id", "due_on")
-    ):
-        facts.setdefault(f"issuer_due_dates.{rule_id}", due_on)  # the latest order under each rule
+    orders = list(
+        RectificationOrder.objects.filter(project=project).values_list(
+            "issued_on", "status", "closed_on", "rule_id", "due_on"
+        )
+    )  # the latest first
+    if orders:
+        issued_on, status, closed_on, _rule, _due = orders[0]
+        facts["dates.rectification_notice"] = issued_on
+        if status == OrderStatus.CLOSED:
+            facts["dates.rectification_done"] = closed_on
+    for _issued, _status, _closed, rule_id, due_on in orders:
+        if rule_id:
+            facts.setdefault(f"issuer_due_dates.{rule_id}", due_on)  # the latest order under each rule
     check = SharingCheck.objects.filter(project=project).first()
     if check is not None:
         facts["data_sharing_compliant"] = check.compliant
@@ -205,8 +210,14 @@ def pack_forms(project: Project, purpose: str, policy: dict[str, Any] | None = N
     return forms
 
 
-def checklist_items(project: Project, purpose: str) -> list[str]:
-    return [item for form in pack_forms(project, purpose) for item in form.items]
+def checklist_items(project: Project, purpose: str, policy: dict[str, Any] | None = None) -> list[str]:
+    return [item for form in pack_forms(project, purpose, policy) for item in form.items]
+
+
+def initial_acceptance_passed(project: Project) -> InitialAcceptance | None:
+    """The latest 初验, when it passed."""
+    initial = InitialAcceptance.objects.filter(project=project).first()
+    return initial if initial is not None and initial.conclusion == Conclusion.PASS else None
 
 
 @dataclass
@@ -250,6 +261,7 @@ def evidence_items(
         if application.pk
         else {}
     )
+    pack = project_pack(project)
     items = []
     for form in pack_forms(project, "acceptance_evidence", policy):
         values = dict(application.evidence.get(form.id) or {})
@@ -264,18 +276,15 @@ def evidence_items(
                 value = values.get(spec.key)
                 if spec.type == "date" and value:
                     day = dt.date.fromisoformat(str(value))
-                    if spec.expires and day < on:
+                    if spec.expires and day < on:  # other dates were refused when later than the day saved
                         item.problems.append(
                             f"《{form.name}》已过有效期（{spec.label} {day:%Y-%m-%d}）{cite}"
                         )
-                    elif not spec.expires and day > clock.today():
-                        item.problems.append(f"《{form.name}》：“{spec.label}”不能晚于今天{cite}")
                 if spec.type == "bool" and spec.required and not value:
                     item.problems.append(f"《{form.name}》：须确认“{spec.label}”{cite}")
                 if spec.blocking and value in spec.blocking:
                     item.problems.append(f"《{form.name}》：{spec.label}为“{value}”，不满足验收条件{cite}")
         if form.confirm_by:
-            pack = project_pack(project)
             who = "、".join(pack.meta.roles.get(form.confirm_by, [])) if pack is not None else form.confirm_by
             confirmation = item.confirmation
             if confirmation is None:
@@ -289,17 +298,23 @@ def evidence_items(
 
 
 def application_blockers(
-    project: Project, application: AcceptanceApplication, on: dt.date
+    project: Project,
+    application: AcceptanceApplication,
+    on: dt.date,
+    *,
+    policy: dict[str, Any] | None = None,
+    evidence: list[EvidenceItem] | None = None,
 ) -> list[dict[str, Any]]:
     """Why the application cannot be made on ``on``: each {message, article, quote}. The pack is asked
     what it would say if the application were made that day (findings that block 验收, failing checks,
-    minimum periods not yet run), and every evidence item is checked."""
-    before = project_policy(project)
+    minimum periods not yet run), and every evidence item is checked. ``policy`` (the project's evaluation
+    today) and ``evidence`` are reused when the caller already has them."""
+    before = policy if policy is not None else project_policy(project)
     after = project_policy(project, {"dates.acceptance_applied": on})
     if "error" in after:
         return [{"message": str(after["error"]), "article": "", "quote": ""}]
     out: list[dict[str, Any]] = []
-    if "dates.initial_acceptance" not in acceptance_facts(project) and has_stage(project, "INITIAL_ACCEPT"):
+    if has_stage(project, "INITIAL_ACCEPT") and initial_acceptance_passed(project) is None:
         out.append({"message": "尚未通过初步验收", "article": "", "quote": ""})
     known = policy_objections(before)
     for rule_id, item in policy_objections(after).items():
@@ -325,12 +340,12 @@ def application_blockers(
                     "quote": cite.get("quote", ""),
                 }
             )
-    for evidence in evidence_items(project, application, on, after):
-        cite = evidence.form.cite
-        out += [
-            {"message": problem, "article": cite.article, "quote": cite.quote}
-            for problem in evidence.problems
-        ]
+    items = evidence if evidence is not None else evidence_items(project, application, on, after)
+    out += [
+        {"message": problem, "article": entry.form.cite.article, "quote": entry.form.cite.quote}
+        for entry in items
+        for problem in entry.problems
+    ]
     return out
 
 
@@ -351,7 +366,7 @@ class OperationDuty:
 
     rule: Any
     form: Any | None
-    status: str = ""
+    due: str = ""  # this period's due date, when the pack gives one
 
 
 def operation_duties(project: Project, policy: dict[str, Any] | None = None) -> list[OperationDuty]:
@@ -370,17 +385,19 @@ def operation_duties(project: Project, policy: dict[str, Any] | None = None) -> 
     }
     for item in policy.get("deadlines", []):
         rule = rules.get(item["id"])
-        if rule is None or rule.id in duties or rule.id in by_evaluation or rule.direction != "by":
+        due = str(item.get("due") or "")
+        if rule is None:
             continue
-        if (
-            rule.period.kind == "recurring"
+        if rule.id in duties:
+            duties[rule.id].due = due
+        elif (
+            rule.id not in by_evaluation
+            and rule.direction == "by"
+            and rule.period.kind == "recurring"
             and rule.period.every != "monthly"
             and item.get("status") == "recurring"
         ):
-            duties[rule.id] = OperationDuty(rule=rule, form=None)
-    for item in policy.get("deadlines", []):
-        if item["id"] in duties:
-            duties[item["id"]].status = str(item.get("due") or "")
+            duties[rule.id] = OperationDuty(rule=rule, form=None, due=due)
     return list(duties.values())
 
 

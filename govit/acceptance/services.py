@@ -11,6 +11,7 @@ from django.db import transaction
 
 from govit.acceptance import selectors
 from govit.acceptance.choices import (
+    NAMED_FIELDS,
     OPEN_APPLICATION,
     ApplicationStatus,
     Conclusion,
@@ -44,16 +45,16 @@ from govit.audit.services import audit_denied, audit_record
 from govit.core import clock
 from govit.core.db import row_insert_once
 from govit.core.errors import ConflictError, ServiceError
-from govit.core.forms import text_clean
+from govit.core.forms import date_clean, text_clean
 from govit.delivery.models import Filing
 from govit.delivery.selectors import main_contract
 from govit.delivery.services import filing_form_data, suspension_order, termination_impose
 from govit.projects.choices import Status
 from govit.projects.models import Project
 from govit.projects.packforms import form_check
-from govit.projects.permissions import is_competent_reviewer, is_unit_member
+from govit.projects.permissions import is_unit_member
 from govit.projects.policy import policy_objections, project_policy
-from govit.projects.services import project_lock, project_status_move
+from govit.projects.services import project_lock, project_status_move, reviewer_required
 
 REASON_MIN = 10
 MAX_PANEL = 31
@@ -71,21 +72,6 @@ def _unit(actor: Any, project: Project, action: str, statuses: frozenset[str]) -
         else f"项目当前状态为“{project.get_status_display()}”，不能办理"
     )
     audit_denied(actor=actor, action=action, target=project, message=message, after={"reason": message})
-
-
-def _bureau(actor: Any, project: Project, action: str) -> None:
-    if not is_competent_reviewer(actor, project):
-        audit_denied(actor=actor, action=action, target=project, message="只有主管部门审核人可以办理")
-
-
-def _day(value: dt.date | None, field: str, label: str, *, not_before: dt.date | None = None) -> dt.date:
-    if value is None:
-        raise ServiceError(f"请填写{label}", field=field)
-    if value > clock.today():
-        raise ServiceError(f"{label}不能晚于今天", field=field)
-    if not_before is not None and value < not_before:
-        raise ServiceError(f"{label}不能早于 {not_before:%Y-%m-%d}", field=field)
-    return value
 
 
 def _cite(item: dict[str, Any]) -> str:
@@ -151,10 +137,10 @@ def initial_acceptance_record(
     with transaction.atomic():
         locked = project_lock(project)
         contract = main_contract(locked)
-        held_on = _day(held_on, "held_on", "初验日期", not_before=contract.signed_on if contract else None)
-        fields_covered = len(
-            {m["field"] for m in members} & {PanelField.IT, PanelField.SECURITY, PanelField.BUSINESS}
+        held_on = date_clean(
+            held_on, field="held_on", label="初验日期", not_before=contract.signed_on if contract else None
         )
+        fields_covered = len({m["field"] for m in members} & NAMED_FIELDS)
         before = policy_objections(project_policy(locked))
         after = project_policy(
             locked,
@@ -196,11 +182,11 @@ def trial_run_start(*, actor: Any, project: Project, started_on: dt.date | None)
         locked = project_lock(project)
         not_before = None
         if selectors.has_stage(locked, "INITIAL_ACCEPT"):
-            initial = InitialAcceptance.objects.filter(project=locked).first()
-            if initial is None or initial.conclusion != Conclusion.PASS:
+            initial = selectors.initial_acceptance_passed(locked)
+            if initial is None:
                 raise ServiceError("初步验收通过后方可开始试运行", field="started_on")
             not_before = initial.held_on
-        started_on = _day(started_on, "started_on", "试运行开始日期", not_before=not_before)
+        started_on = date_clean(started_on, field="started_on", label="试运行开始日期", not_before=not_before)
         if TrialRun.objects.filter(project=locked, ended_on__isnull=True).exists():
             raise ConflictError("试运行已在进行中", field="started_on")
         trial = TrialRun.objects.create(
@@ -227,7 +213,7 @@ def usage_record(
     """One day of use during the trial run (the system-generated report is written from these)."""
     project = trial.project
     _unit(actor, project, "acceptance.usage", BUILDING)
-    day = _day(day, "day", "运行日期", not_before=trial.started_on)
+    day = date_clean(day, field="day", label="运行日期", not_before=trial.started_on)
     if trial.ended_on is not None and day > trial.ended_on:
         raise ServiceError("运行日期不能晚于试运行结束日期", field="day")
     for value, name, label in ((active_users, "active_users", "活跃用户数"), (visits, "visits", "访问量")):
@@ -271,7 +257,7 @@ def trial_run_end(
     _unit(actor, project, "acceptance.trial_end", BUILDING)
     if report_source not in ReportSource.values:
         raise ServiceError("请选择试运行报告的来源", field="report_source")
-    ended_on = _day(ended_on, "ended_on", "试运行结束日期", not_before=trial.started_on)
+    ended_on = date_clean(ended_on, field="ended_on", label="试运行结束日期", not_before=trial.started_on)
     if report_source == ReportSource.UPLOADED:
         report = text_clean(report, field="report", label="试运行报告", limit=8000, minimum=REASON_MIN)
     with transaction.atomic():
@@ -499,7 +485,7 @@ def acceptance_decide(
     (章贡 第二十六条), and a rectification order whose due date the pack gives (上城 DL-50: 2 个月) or the
     bureau sets; 退回: the application goes back to the unit."""
     project = application.project
-    _bureau(actor, project, "acceptance.decide")
+    reviewer_required(actor, project, "acceptance.decide")
     if outcome not in {"pass", "fail", "return"}:
         raise ServiceError("请选择验收结论", field="outcome")
     opinion = text_clean(opinion, field="opinion", label="验收意见", limit=4000, minimum=REASON_MIN)
@@ -527,7 +513,9 @@ def acceptance_decide(
             )
             return application
         assert application.applied_on is not None
-        decided_on = _day(decided_on, "decided_on", "验收日期", not_before=application.applied_on)
+        decided_on = date_clean(
+            decided_on, field="decided_on", label="验收日期", not_before=application.applied_on
+        )
         application.status = ApplicationStatus.PASSED if outcome == "pass" else ApplicationStatus.FAILED
         application.decided_on = decided_on
         application.decided_by = actor
@@ -614,13 +602,9 @@ def _order_create(
 ) -> RectificationOrder:
     """The due date: the pack's where it computes one (the issuer may shorten it, never extend it); set by
     the issuer where the pack leaves it to them (限期)."""
-    pack_due = (
-        dt.date.fromisoformat(rule["due"])
-        if rule and rule.get("due") and rule.get("status") != "awaiting_issuer"
-        else None
-    )
-    if rule and rule.get("id") in _issuer_rules(locked):
-        pack_due = None
+    # a 限期 rule's due date is the issuer's (earlier orders' dates reach the engine as issuer_due_dates)
+    issuer_sets = rule is None or (rule.get("period") or {}).get("kind") == "set_by_issuer"
+    pack_due = dt.date.fromisoformat(rule["due"]) if rule and rule.get("due") and not issuer_sets else None
     if due_on is None:
         if pack_due is None:
             raise ServiceError("请填写整改期限（政策包未规定期限，由下达单位确定）", field="due_on")
@@ -647,11 +631,6 @@ def _order_create(
         issued_by=actor,
         issued_at=clock.now(),
     )
-
-
-def _issuer_rules(project: Project) -> set[str]:
-    pack = selectors.project_pack(project)
-    return {d.id for d in pack.deadlines if d.period.kind == "set_by_issuer"} if pack is not None else set()
 
 
 def extension_request(
@@ -696,7 +675,7 @@ def extension_decide(
     *, actor: Any, extension: AcceptanceExtension, agree: bool, note: str
 ) -> AcceptanceExtension:
     project = extension.project
-    _bureau(actor, project, "acceptance.extension_decide")
+    reviewer_required(actor, project, "acceptance.extension_decide")
     note = text_clean(note, field="note", label="审核意见", limit=2000)
     with transaction.atomic():
         locked = project_lock(project)
@@ -878,7 +857,7 @@ def sanction_take(*, actor: Any, order: RectificationOrder, code: str, reason: s
     """Once a rectification is overdue the bureau may take a measure the pack allows under its rule; where
     the pack names an approver (上城 ¶84: 强制淘汰 after 分管领导 approval) it waits for them."""
     project = order.project
-    _bureau(actor, project, "sanction.take")
+    reviewer_required(actor, project, "sanction.take")
     reason = text_clean(reason, field="reason", label="处理理由", limit=2000, minimum=REASON_MIN)
     allowed = {s.code: s for s in selectors.sanctions_allowed(order)}
     if code not in allowed:
@@ -1008,7 +987,7 @@ def om_filing_record(
     today = clock.today()
     if year is None or not 2000 <= year <= today.year:
         raise ServiceError(f"年度应在 2000 至 {today.year} 之间", field="year")
-    filed_on = _day(filed_on, "filed_on", "报送日期")
+    filed_on = date_clean(filed_on, field="filed_on", label="报送日期")
     if form is not None:
         clean = filing_form_data(project, form, raw)
         content = ""
@@ -1075,13 +1054,13 @@ def evaluation_record(
     )
     kind = EvaluationKind.SELF if by_unit else EvaluationKind.PERFORMANCE
     if kind == EvaluationKind.PERFORMANCE:
-        _bureau(actor, project, "evaluation.record")
+        reviewer_required(actor, project, "evaluation.record")
     if project.status not in IN_USE:
         raise ServiceError("项目投入运行后方可评价", field="rule_id")
     today = clock.today()
     if year is None or not 2000 <= year <= today.year:
         raise ServiceError(f"评价年度应在 2000 至 {today.year} 之间", field="year")
-    evaluated_on = _day(evaluated_on, "evaluated_on", "评价日期")
+    evaluated_on = date_clean(evaluated_on, field="evaluated_on", label="评价日期")
     clean_scores: dict[str, int] = {}
     total: Decimal | None = None
     data: dict[str, Any] = {}
@@ -1168,7 +1147,7 @@ def data_resource_record(
     name = text_clean(name, field="name", label="资源（事项）名称", limit=100)
     description = text_clean(description, field="description", label="信息项 / 说明", limit=4000)
     if shared_on is not None:
-        shared_on = _day(shared_on, "shared_on", "挂接共享平台日期")
+        shared_on = date_clean(shared_on, field="shared_on", label="挂接共享平台日期")
     if share_mode == ShareMode.NONE and kind == ResourceKind.CATALOGUE and "依据" not in description:
         raise ServiceError("不予共享的目录须在说明中写明依据（法律法规或负面清单）", field="description")
     with transaction.atomic():
@@ -1203,7 +1182,7 @@ def data_resource_record(
 def sharing_check_record(*, actor: Any, project: Project, compliant: bool, note: str) -> SharingCheck:
     """数据共享核查 by the competent bureau (the data authority): its conclusion is what the packs' sharing
     rules read (不予安排运维经费, 上城 DL-51 三个月内整改否则下架)."""
-    _bureau(actor, project, "data.sharing_check")
+    reviewer_required(actor, project, "data.sharing_check")
     note = text_clean(
         note,
         field="note",

@@ -327,7 +327,11 @@ def _context(request: HttpRequest, project: Project, action: str) -> dict[str, A
             and selectors.may_confirm(user, project, item.form.confirm_by)
         )
         evidence.append(item)
-    blockers = selectors.application_blockers(project, shown, today) if unit and building else []
+    blockers = (
+        selectors.application_blockers(project, shown, today, policy=policy, evidence=evidence)
+        if unit and building
+        else []
+    )
     orders = list(
         RectificationOrder.objects.filter(project=project)
         .select_related("issuer", "owner_unit")
@@ -354,7 +358,7 @@ def _context(request: HttpRequest, project: Project, action: str) -> dict[str, A
         "in_use": project.status in services.IN_USE,
         "initials": list(project.initial_acceptances.prefetch_related("panel")),
         "has_initial": selectors.has_stage(project, "INITIAL_ACCEPT"),
-        "initial_checks": selectors.checklist_items(project, "initial_acceptance"),
+        "initial_checks": selectors.checklist_items(project, "initial_acceptance", policy),
         "panel_rows": range(1, PANEL_ROWS + 1),
         "panel_fields": PanelField.choices,
         "trial": trial,
@@ -363,7 +367,7 @@ def _context(request: HttpRequest, project: Project, action: str) -> dict[str, A
         "evidence": evidence,
         "blockers": blockers,
         "submitted": application is not None and application.status == ApplicationStatus.SUBMITTED,
-        "failure_cases": selectors.checklist_items(project, "acceptance_failure"),
+        "failure_cases": selectors.checklist_items(project, "acceptance_failure", policy),
         "applications": list(
             AcceptanceApplication.objects.filter(project=project)
             .exclude(status__in=OPEN_APPLICATION)

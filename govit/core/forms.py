@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -10,6 +11,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from govit.core import clock
 from govit.core.errors import ServiceError
 from govit.core.money import YUAN_PER_WAN
 
@@ -19,6 +21,20 @@ _MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!?]|javascript:", re.IGNORECASE)
 def has_markup(value: str) -> bool:
     """Whether ``value`` holds an HTML tag or a ``javascript:`` link."""
     return bool(value and _MARKUP.search(value))
+
+
+def date_clean(
+    value: dt.date | None, *, field: str, label: str, not_before: dt.date | None = None
+) -> dt.date:
+    """A date a service records: given, not later than today (things that happened), and not before
+    ``not_before`` when given; otherwise a ServiceError naming ``label``."""
+    if value is None:
+        raise ServiceError(f"请填写{label}", field=field)
+    if value > clock.today():
+        raise ServiceError(f"{label}不能晚于今天", field=field)
+    if not_before is not None and value < not_before:
+        raise ServiceError(f"{label}不能早于 {not_before:%Y-%m-%d}", field=field)
+    return value
 
 
 def text_clean(

@@ -20,7 +20,7 @@ from govit.audit.services import audit_denied, audit_record
 from govit.core import clock
 from govit.core.db import row_insert_once
 from govit.core.errors import ConflictError, ServiceError
-from govit.core.forms import text_clean
+from govit.core.forms import date_clean, text_clean
 from govit.delivery import selectors
 from govit.delivery.choices import (
     CLAUSE_LABELS,
@@ -54,7 +54,7 @@ from govit.projects.models import Project
 from govit.projects.packforms import bind, form_check
 from govit.projects.permissions import is_competent_reviewer, is_unit_member
 from govit.projects.policy import project_policy
-from govit.projects.services import project_lock, project_status_move
+from govit.projects.services import project_lock, project_status_move, reviewer_required
 
 # Statuses in which a project is delivered: approved and not yet accepted.
 DELIVERING = frozenset({Status.APPROVED, Status.IN_CONSTRUCTION})
@@ -75,14 +75,6 @@ def _allowed(actor: Any, project: Project, action: str, also: frozenset[str] = f
         else f"项目当前状态为“{project.get_status_display()}”，不能登记"
     )
     audit_denied(actor=actor, action=action, target=project, message=message, after={"reason": message})
-
-
-def _date_not_future(value: dt.date | None, field: str, label: str) -> dt.date:
-    if value is None:
-        raise ServiceError(f"请填写{label}", field=field)
-    if value > clock.today():
-        raise ServiceError(f"{label}不能晚于今天", field=field)
-    return value
 
 
 def _months(value: int | None, field: str, label: str, *, required: bool) -> int | None:
@@ -136,8 +128,8 @@ def procurement_record(
         raise ServiceError("采购途径无效", field="route")
     if method not in ProcurementMethod.values:
         raise ServiceError("采购方式无效", field="method")
-    tender_on = _date_not_future(tender_on, "tender_on", "开标（采购）日期")
-    award_notice_on = _date_not_future(award_notice_on, "award_notice_on", "中标（成交）通知书日期")
+    tender_on = date_clean(tender_on, field="tender_on", label="开标（采购）日期")
+    award_notice_on = date_clean(award_notice_on, field="award_notice_on", label="中标（成交）通知书日期")
     if award_notice_on < tender_on:
         raise ServiceError("中标（成交）通知书日期不能早于开标（采购）日期", field="award_notice_on")
     supplier_name = text_clean(supplier_name, field="supplier_name", label="中标（成交）供应商", limit=100)
@@ -213,7 +205,7 @@ def contract_register(
         raise ServiceError("合同类型无效", field="kind")
     number = text_clean(number, field="number", label="合同编号", limit=80)
     supplier_name = text_clean(supplier_name, field="supplier_name", label="乙方（供应商）", limit=100)
-    signed_on = _date_not_future(signed_on, "signed_on", "签订日期")
+    signed_on = date_clean(signed_on, field="signed_on", label="签订日期")
     if amount_yuan is None or amount_yuan <= 0:
         raise ServiceError("请填写合同金额（大于 0）", field="amount_yuan")
     unknown = sorted(set(clauses or {}) - set(CLAUSE_LABELS))
@@ -393,7 +385,7 @@ def payment_record(
     pack's payment report where it asks for one."""
     project = contract.project
     _allowed(actor, project, "payment.record")
-    paid_on = _date_not_future(paid_on, "paid_on", "支付日期")
+    paid_on = date_clean(paid_on, field="paid_on", label="支付日期")
     if amount_yuan is None or amount_yuan <= 0:
         raise ServiceError("请填写支付金额（大于 0）", field="amount_yuan")
     milestone = text_clean(milestone, field="milestone", label="支付节点", limit=100)
@@ -525,7 +517,7 @@ def change_decide(
     routes the change through the 项目审批部门 (金乡 第三十三条 重新履行审批手续), agreeing records its
     adjustment approval: number and date."""
     project = change.project
-    _bureau_only(actor, project, "change.decide")
+    reviewer_required(actor, project, "change.decide")
     note = text_clean(note, field="note", label="办理意见", limit=2000)
     with transaction.atomic():
         locked = project_lock(project)
@@ -540,7 +532,7 @@ def change_decide(
             change.reapproval_number = text_clean(
                 reapproval_number, field="reapproval_number", label="项目审批部门的调整批复文号", limit=80
             )
-            change.reapproved_on = _date_not_future(reapproved_on, "reapproved_on", "调整批复日期")
+            change.reapproved_on = date_clean(reapproved_on, field="reapproved_on", label="调整批复日期")
             if change.reapproved_on < timezone.localdate(change.submitted_at):
                 raise ServiceError(
                     "调整批复日期不能早于变更申请日期（应事先提交调整申请）", field="reapproved_on"
@@ -610,7 +602,7 @@ def filing_record(
     """备案 / 报送 — discharges the pack deadline ``rule_id`` (met or late against its due date). Where the
     pack has a filing form for the deadline, its fields are the content; otherwise a written account."""
     _allowed(actor, project, "filing.record")
-    filed_on = _date_not_future(filed_on, "filed_on", "备案（报送）日期")
+    filed_on = date_clean(filed_on, field="filed_on", label="备案（报送）日期")
     with transaction.atomic():
         locked = project_lock(project)
         policy = project_policy(locked)
@@ -860,14 +852,9 @@ def termination_request(
     return record
 
 
-def _bureau_only(actor: Any, project: Project, action: str) -> None:
-    if not is_competent_reviewer(actor, project):
-        audit_denied(actor=actor, action=action, target=project, message="只有主管部门审核人可以办理")
-
-
 def termination_decide(*, actor: Any, termination: Termination, agree: bool, note: str) -> Termination:
     project = termination.project
-    _bureau_only(actor, project, "termination.decide")
+    reviewer_required(actor, project, "termination.decide")
     note = text_clean(note, field="note", label="办理意见", limit=2000)
     with transaction.atomic():
         locked = project_lock(project)
@@ -895,7 +882,7 @@ def termination_decide(*, actor: Any, termination: Termination, agree: bool, not
 
 def termination_confirm_clock(*, actor: Any, project: Project, rule_id: str, note: str) -> Termination:
     """The bureau confirms what a pack clock proposes (立项指标取消 / 资金收回): the project is terminated."""
-    _bureau_only(actor, project, "termination.confirm")
+    reviewer_required(actor, project, "termination.confirm")
     note = text_clean(note, field="note", label="办理意见", limit=2000)
     with transaction.atomic():
         locked = project_lock(project)
@@ -930,7 +917,7 @@ def termination_confirm_clock(*, actor: Any, project: Project, rule_id: str, not
 def suspension_order(*, actor: Any, project: Project, reason: str, basis: str) -> Suspension:
     """主管部门决定暂停建设 (章贡 第三十六条、金乡 第四十一条: 逾期不整改的…暂停项目建设): the project keeps
     its records but nothing more is recorded for it until the suspension is lifted."""
-    _bureau_only(actor, project, "suspension.order")
+    reviewer_required(actor, project, "suspension.order")
     reason = text_clean(reason, field="reason", label="暂停原因", limit=2000, minimum=REASON_MIN)
     basis = text_clean(basis, field="basis", label="依据（条款）", limit=300)
     with transaction.atomic():
@@ -965,7 +952,7 @@ def suspension_order(*, actor: Any, project: Project, reason: str, basis: str) -
 
 def suspension_lift(*, actor: Any, project: Project, note: str) -> Suspension:
     """恢复建设 — the project returns to the status it had when it was suspended."""
-    _bureau_only(actor, project, "suspension.lift")
+    reviewer_required(actor, project, "suspension.lift")
     note = text_clean(note, field="note", label="恢复建设意见", limit=2000)
     with transaction.atomic():
         locked = project_lock(project)
@@ -1010,7 +997,7 @@ def incident_report(
     _allowed(actor, project, "incident.report")
     if kind not in IncidentKind.values:
         raise ServiceError("请选择事项类型", field="kind")
-    occurred_on = _date_not_future(occurred_on, "occurred_on", "发生日期")
+    occurred_on = date_clean(occurred_on, field="occurred_on", label="发生日期")
     description = text_clean(description, field="description", label="情况说明", limit=4000)
     measures = (measures or "").strip()[:4000]
     with transaction.atomic():
@@ -1094,7 +1081,7 @@ def budget_arrange(
     if amount_yuan <= 0:
         raise ServiceError("请按资金来源填写安排金额", field="funding")
     document_number = text_clean(document_number, field="document_number", label="预算批复文号", limit=80)
-    approved_on = _date_not_future(approved_on, "approved_on", "批复日期")
+    approved_on = date_clean(approved_on, field="approved_on", label="批复日期")
     with transaction.atomic():
         locked = project_lock(project)
         in_library, why = selectors.library_standing(locked)
@@ -1151,7 +1138,7 @@ def settlement_record(
 ) -> Settlement:
     """资金结算 — the final cost is what was paid; the leftover of the arranged budgets is returned in full."""
     _allowed(actor, project, "settlement.record")
-    settled_on = _date_not_future(settled_on, "settled_on", "结算日期")
+    settled_on = date_clean(settled_on, field="settled_on", label="结算日期")
     if returned_yuan is None or returned_yuan < 0:
         raise ServiceError("请填写退回结余资金（无结余填 0）", field="returned_yuan")
     note = (note or "").strip()[:2000]

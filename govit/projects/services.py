@@ -12,7 +12,7 @@ from django.forms.models import model_to_dict
 
 from govit.accounts.models import Jurisdiction, Organisation
 from govit.accounts.services import notify_after_commit
-from govit.audit.services import audit_record
+from govit.audit.services import audit_denied, audit_record
 from govit.core import clock
 from govit.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from govit.policies.engine import load_pack
@@ -99,6 +99,12 @@ def project_transition_record(
     )
     project.status = to_status
     project.current_stage = stage[:60]
+
+
+def reviewer_required(actor: Any, project: Project, action: str) -> None:
+    """Only a 主管部门审核人 of the project's jurisdiction (or above) may go on; a refusal is audited."""
+    if not permissions.is_competent_reviewer(actor, project):
+        audit_denied(actor=actor, action=action, target=project, message="只有主管部门审核人可以办理")
 
 
 def project_status_move(

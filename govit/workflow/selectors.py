@@ -367,6 +367,7 @@ APPROVED_ONWARDS = frozenset(
         Status.SUSPENDED,
         Status.ACCEPTED,
         Status.IN_OPERATION,
+        Status.RETIRED,
         Status.TERMINATED,
     }
 )

@@ -78,17 +78,13 @@ def initial(project: Project, panel: list[tuple[str, str, str]] = PANEL, **overr
     return data | overrides
 
 
-def valid_values(form: Any, issued: dt.date) -> dict[str, str]:
-    return selectors.evidence_sample(form, issued)
-
-
 def evidence_forms(project: Project) -> list[Any]:
     return selectors.pack_forms(project, "acceptance_evidence")
 
 
 def give_evidence(clerk: Client, project: Project, day: dt.date, issued: dt.date) -> None:
     for form in evidence_forms(project):
-        values = {f"ev_{k}": v for k, v in valid_values(form, issued).items()}
+        values = {f"ev_{k}": v for k, v in selectors.evidence_sample(form, issued).items()}
         page = act(clerk, project, {"action": "evidence", "form_id": form.id, **values}, day)
         assert "已保存验收材料" in page, page
         if form.confirm_by:
@@ -201,7 +197,7 @@ def test_a_contracted_project_goes_through_acceptance_into_operation(demo, pack)
     filed = 0
     for duty in selectors.operation_duties(project):
         if duty.form is not None:
-            values = {f"data_{k}": v for k, v in valid_values(duty.form, D(2027, 1, 5)).items()}
+            values = {f"data_{k}": v for k, v in selectors.evidence_sample(duty.form, D(2027, 1, 5)).items()}
         else:
             values = {"data_content": "已完成年度测评，报告编号 CP-2026-118，结论符合。"}
         data = {
@@ -228,7 +224,7 @@ def test_a_contracted_project_goes_through_acceptance_into_operation(demo, pack)
         }
         assert "已登记绩效评价：合格，加权总分 80.00" in act(bureau, project, data, D(2027, 1, 10))
     for form in selectors.pack_forms(project, "evaluation"):
-        values = {f"ev_{k}": v for k, v in valid_values(form, D(2027, 1, 8)).items()}
+        values = {f"ev_{k}": v for k, v in selectors.evidence_sample(form, D(2027, 1, 8)).items()}
         data = {
             "action": "evaluation",
             "rule_id": form.id,
@@ -318,7 +314,7 @@ def test_expired_mlps_report_blocks_the_application_with_its_article(demo):
     give_evidence(clerk, project, D(2026, 12, 4), D(2026, 12, 1))
     form = _mlps_form(project)
     expires = next(s for s in form.fields if s.expires)
-    values = {f"ev_{k}": v for k, v in valid_values(form, D(2026, 12, 1)).items()} | {
+    values = {f"ev_{k}": v for k, v in selectors.evidence_sample(form, D(2026, 12, 1)).items()} | {
         f"ev_{expires.key}": "2026-12-03"
     }
     assert "已保存验收材料" in act(
@@ -344,7 +340,7 @@ def test_missing_crypto_evaluation_blocks_and_only_the_named_bureau_confirms(dem
     for form in evidence_forms(project):
         if form.id == crypto.id:
             continue
-        values = {f"ev_{k}": v for k, v in valid_values(form, D(2026, 12, 1)).items()}
+        values = {f"ev_{k}": v for k, v in selectors.evidence_sample(form, D(2026, 12, 1)).items()}
         act(clerk, project, {"action": "evidence", "form_id": form.id, **values}, D(2026, 12, 4))
         if form.confirm_by:
             act(
@@ -355,7 +351,7 @@ def test_missing_crypto_evaluation_blocks_and_only_the_named_bureau_confirms(dem
             )
     page = act(clerk, project, {"action": "apply"}, D(2026, 12, 4))
     assert f"未提供《{crypto.name}》" in page, page
-    values = {f"ev_{k}": v for k, v in valid_values(crypto, D(2026, 12, 1)).items()}
+    values = {f"ev_{k}": v for k, v in selectors.evidence_sample(crypto, D(2026, 12, 1)).items()}
     act(clerk, project, {"action": "evidence", "form_id": crypto.id, **values}, D(2026, 12, 4))
     assert "尚待" in act(clerk, project, {"action": "apply"}, D(2026, 12, 4))
     finance = client_for("zg_finance")
@@ -381,7 +377,7 @@ def test_evidence_dated_in_the_future_is_refused(demo):
     clerk = client_for("shc_clerk")
     form = evidence_forms(project)[0]
     dated = next(s for s in form.fields if s.type == "date" and not s.expires)
-    values = {f"ev_{k}": v for k, v in valid_values(form, D(2026, 12, 1)).items()} | {
+    values = {f"ev_{k}": v for k, v in selectors.evidence_sample(form, D(2026, 12, 1)).items()} | {
         f"ev_{dated.key}": "2026-12-05"
     }
     page = act(clerk, project, {"action": "evidence", "form_id": form.id, **values}, D(2026, 12, 4))
@@ -528,7 +524,9 @@ def test_dl53_shangcheng_low_performance_not_rectified_is_retired_after_the_lead
     project = operating("shangcheng")
     bureau = client_for("shc_reviewer")
     form = next(f for f in selectors.pack_forms(project, "evaluation") if f.id == "F-004-PERF-EVAL")
-    values = {f"ev_{k}": v for k, v in valid_values(form, D(2027, 3, 1)).items()} | {"ev_grade": "低绩"}
+    values = {f"ev_{k}": v for k, v in selectors.evidence_sample(form, D(2027, 3, 1)).items()} | {
+        "ev_grade": "低绩"
+    }
     data = {
         "action": "evaluation",
         "rule_id": form.id,
