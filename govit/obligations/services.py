@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core import mail
 from django.db import connections, router, transaction
-from django.db.models import DateField, F, Func, Value
+from django.db.models import Case, CharField, DateField, F, Func, Value, When
 from django.utils import timezone
 
 from govit.accounts.choices import OrganisationKind, Role
@@ -408,6 +408,45 @@ def _with_ids(queryset: Any, ids: list[int], column: str = "id") -> Any:
     return queryset.extra(where=[f"{qualified} IN ({','.join(str(int(i)) for i in ids)})"])
 
 
+_DUE_COLUMNS = (
+    "id",
+    "escalation",
+    "due_on",
+    "project_id",
+    "project__name",
+    "project__jurisdiction__parent_id",
+    "jurisdiction_id",
+    "organisation_id",
+    "organisation__kind",
+    "name",
+    "cite",
+)
+_OVERDUE, _SOON, _CLIMB = "o", "s", "e"
+
+
+def _due_rows(due: Any, today: dt.date) -> list[tuple[Any, ...]]:
+    """Every obligation whose next check has come, with what its reminder says and what happens to it
+    (``_OVERDUE``, ``_SOON``, ``_CLIMB`` or nothing), in one query. The rows are read through the database
+    cursor as stored (a date may come back as text): turning a million rows into Python dates and dicts
+    would cost more than the scan itself."""
+    step = Case(
+        When(
+            state__in=[ObligationState.UPCOMING, ObligationState.DUE_SOON],
+            due_on__lt=today,
+            then=Value(_OVERDUE),
+        ),
+        When(state=ObligationState.UPCOMING, remind_on__lte=today, due_on__gte=today, then=Value(_SOON)),
+        When(state=ObligationState.OVERDUE, then=Value(_CLIMB)),
+        default=Value(""),
+        output_field=CharField(),
+    )
+    queryset = due.annotate(step=step).values_list("step", *_DUE_COLUMNS)
+    sql, params = queryset.query.sql_with_params()
+    with connections[router.db_for_write(Obligation)].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row for row in cursor.fetchall() if row[0]]
+
+
 def obligations_scan(*, today: dt.date | None = None) -> ScanResult:
     """Move obligations on by date — only those whose next check has come (incremental), in set-based
     updates; send each reminder once (idempotent: a second run finds nothing to do)."""
@@ -419,52 +458,49 @@ def obligations_scan(*, today: dt.date | None = None) -> ScanResult:
         obligations_sync(project)  # the next month's (year's) instance, and past ones handed in late
         result.rolled += 1
     to_roll.filter(project_id__in=rolling).update(rolled=True)
-    due = Obligation.objects.filter(next_check_on__lte=today)
-    to_overdue = list(
-        due.filter(
-            state__in=[ObligationState.UPCOMING, ObligationState.DUE_SOON], due_on__lt=today
-        ).values_list("id", flat=True)
-    )
-    to_soon = list(
-        due.filter(state=ObligationState.UPCOMING, remind_on__lte=today, due_on__gte=today).values_list(
-            "id", flat=True
-        )
-    )
-    climbing = list(due.filter(state=ObligationState.OVERDUE).values_list("id", "escalation"))
     ladder = _escalation_days()
-    sends: list[tuple[int, str]] = []
+    due = Obligation.objects.filter(next_check_on__lte=today)
     with transaction.atomic():
-        for chunk in _chunks(to_overdue):
-            _with_ids(Obligation.objects.all(), chunk).update(
+        found = _due_rows(due, today)
+        rows = {row[1]: dict(zip(_DUE_COLUMNS, row[1:], strict=True)) for row in found}
+        to_overdue = [row[1] for row in found if row[0] == _OVERDUE]
+        to_soon = [row[1] for row in found if row[0] == _SOON]
+        by_level: dict[int, list[int]] = defaultdict(list)
+        for row in found:
+            if row[0] == _CLIMB:
+                by_level[row[2]].append(row[1])
+        # each update repeats the condition its rows were read under, so a row that changed meanwhile (an
+        # event fulfilled it) is left alone; climbing first, so rows just made overdue do not climb today
+        sends: list[tuple[int, str]] = []
+        for level, ids in sorted(by_level.items()):
+            after = level + 1
+            due.filter(state=ObligationState.OVERDUE, escalation=level).update(
+                escalation=after,
+                next_check_on=_DaysAfter("due_on", ladder[after]) if after < len(ladder) else None,
+            )
+            kind = ReminderKind.ESCALATE_HEAD if after == 1 else ReminderKind.ESCALATE_BUREAU
+            sends += [(pk, kind) for pk in ids]
+            result.escalated += len(ids)
+        if to_overdue:
+            due.filter(
+                state__in=[ObligationState.UPCOMING, ObligationState.DUE_SOON], due_on__lt=today
+            ).update(
                 state=ObligationState.OVERDUE,
                 escalation=0,
                 next_check_on=_DaysAfter("due_on", ladder[0]) if ladder else None,
             )
-        for chunk in _chunks(to_soon):
-            _with_ids(Obligation.objects.all(), chunk).update(
+        if to_soon:
+            due.filter(state=ObligationState.UPCOMING, remind_on__lte=today, due_on__gte=today).update(
                 state=ObligationState.DUE_SOON, next_check_on=_DaysAfter("due_on", 1)
             )
-        by_level: dict[int, list[int]] = defaultdict(list)
-        for pk, level in climbing:
-            by_level[level].append(pk)
-        for level, ids in by_level.items():
-            after = level + 1
-            for chunk in _chunks(ids):
-                _with_ids(Obligation.objects.all(), chunk).update(
-                    escalation=after,
-                    next_check_on=_DaysAfter("due_on", ladder[after]) if after < len(ladder) else None,
-                )
-            kind = ReminderKind.ESCALATE_HEAD if after == 1 else ReminderKind.ESCALATE_BUREAU
-            sends += [(pk, kind) for pk in ids]
         sends += [(pk, ReminderKind.OVERDUE) for pk in to_overdue]
         sends += [(pk, ReminderKind.DUE_SOON) for pk in to_soon]
         result.overdue, result.due_soon = len(to_overdue), len(to_soon)
-        result.escalated = len(climbing)
-        _remind(sends, result)
+        _remind(sends, rows, result)
     return result
 
 
-def _remind(sends: list[tuple[int, str]], result: ScanResult) -> None:
+def _remind(sends: list[tuple[int, str]], rows: dict[int, dict[str, Any]], result: ScanResult) -> None:
     """Record and deliver the reminders not sent before: in-app messages, and e-mail to those with an
     address (a mail failure is logged, never raised)."""
     if not sends:
@@ -477,29 +513,23 @@ def _remind(sends: list[tuple[int, str]], result: ScanResult) -> None:
             _with_ids(Reminder.objects.all(), chunk, "obligation_id").values_list("obligation_id", "kind")
         )
     fresh = [send for send in dict.fromkeys(sends) if send not in sent]
-    rows = {
-        row["id"]: row
-        for chunk in _chunks([pk for pk, _kind in fresh])
-        for row in _with_ids(Obligation.objects.all(), chunk).values(
-            "id",
-            "project_id",
-            "project__name",
-            "project__jurisdiction__parent_id",
-            "jurisdiction_id",
-            "organisation_id",
-            "organisation__kind",
-            "name",
-            "cite",
-            "due_on",
-        )
-    }
     people = _people({row["organisation_id"] for row in rows.values()}, rows.values())
     notes: list[tuple[Any, ...]] = []
     messages: list[tuple[str, str, str | None, list[str]]] = []
     reminders: list[tuple[Any, ...]] = []
+    reached: dict[tuple[Any, ...], list[tuple[int, str]]] = {}
     for pk, kind in fresh:
         row = rows[pk]
-        recipients = _recipients(row, kind, people)
+        key = (
+            kind,
+            row["organisation_id"],
+            row["organisation__kind"],
+            row["jurisdiction_id"],
+            row["project__jurisdiction__parent_id"],
+        )
+        recipients = reached.get(key)
+        if recipients is None:
+            recipients = reached[key] = _recipients(row, kind, people)
         text, url = _reminder_text(row, kind)
         notes += [(uid, text, url, stamp) for uid, _email in recipients]
         emails = [email for _uid, email in recipients if email]
@@ -516,9 +546,13 @@ def _remind(sends: list[tuple[int, str]], result: ScanResult) -> None:
         result.emails = sum(len(m[3]) for m in messages)
 
 
+_LABELS = {kind.value: kind.label for kind in ReminderKind}
+
+
 def _reminder_text(row: Any, kind: str) -> tuple[str, str]:
     """(what a reminder says, the page it points to) — the same in the message centre, e-mail and webhooks."""
-    text = f"【{ReminderKind(kind).label}】{row['project__name']}：{row['name']}，应于 {row['due_on']:%Y-%m-%d} 前办理"
+    # the due date as the database gave it: a date, or its ISO text on SQLite
+    text = f"【{_LABELS[kind]}】{row['project__name']}：{row['name']}，应于 {str(row['due_on'])[:10]} 前办理"
     return text[:255], f"/projects/{row['project_id']}/obligations/"
 
 
@@ -552,7 +586,7 @@ def _webhook_items(
             "obligation": {
                 "id": pk,
                 "name": row["name"],
-                "due_on": row["due_on"].isoformat(),
+                "due_on": str(row["due_on"])[:10],
                 "cite": row["cite"],
                 "url": f"{settings.GOVIT_BASE_URL}{url}",
             },
@@ -587,12 +621,14 @@ def _insert(
             else ("INSERT", " ON CONFLICT DO NOTHING")
         )
     head = f"{verb} INTO {quote(model._meta.db_table)} ({names}) VALUES "
-    prepared = rows  # values as the database takes them (datetimes through _db_moment)
-    # multi-row VALUES: one round trip per batch on PostgreSQL (a row at a time costs ~0.1 ms each)
-    per = max(1, 4000 // len(columns))
     with connection.cursor() as cursor:
-        for start in range(0, len(prepared), per):
-            batch = prepared[start : start + per]
+        if connection.vendor == "sqlite":  # one prepared statement run for every row, in C
+            cursor.executemany(head + f"({marks})" + tail, rows)
+            return
+        # multi-row VALUES: one round trip per batch on PostgreSQL (a row at a time costs ~0.1 ms each)
+        per = max(1, 4000 // len(columns))
+        for start in range(0, len(rows), per):
+            batch = rows[start : start + per]
             sql = head + ", ".join([f"({marks})"] * len(batch)) + tail
             cursor.execute(sql, [value for row in batch for value in row])
 
