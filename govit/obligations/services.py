@@ -605,32 +605,35 @@ def _db_moment(model: Any, moment: dt.datetime) -> Any:
 def _insert(
     model: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...]], *, ignore_conflicts: bool = False
 ) -> None:
-    """Many rows in few statements: at province scale the ORM's per-object work would cost more than the
-    writing itself. ``rows`` hold values as the database takes them (datetimes through ``_db_moment``)."""
+    """Many rows at once: at province scale the ORM's per-object work would cost more than the writing
+    itself. ``rows`` hold values as the database takes them (datetimes through ``_db_moment``); with
+    ``ignore_conflicts`` rows that already exist are skipped."""
     if not rows:
         return
     connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
     names = ", ".join(quote(model._meta.get_field(c).column) for c in columns)
-    marks = ", ".join(["%s"] * len(columns))
-    verb, tail = "INSERT", ""
-    if ignore_conflicts:
-        verb, tail = (
-            ("INSERT OR IGNORE", "")
-            if connection.vendor == "sqlite"
-            else ("INSERT", " ON CONFLICT DO NOTHING")
-        )
-    head = f"{verb} INTO {quote(model._meta.db_table)} ({names}) VALUES "
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":  # one prepared statement run for every row, in C
-            cursor.executemany(head + f"({marks})" + tail, rows)
+            verb = "INSERT OR IGNORE" if ignore_conflicts else "INSERT"
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"{verb} INTO {table} ({names}) VALUES ({marks})", rows)
             return
-        # multi-row VALUES: one round trip per batch on PostgreSQL (a row at a time costs ~0.1 ms each)
-        per = max(1, 4000 // len(columns))
-        for start in range(0, len(rows), per):
-            batch = rows[start : start + per]
-            sql = head + ", ".join([f"({marks})"] * len(batch)) + tail
-            cursor.execute(sql, [value for row in batch for value in row])
+        # PostgreSQL: COPY streams the rows (a large multi-row INSERT costs more in the driver's query
+        # parsing than in the server); rows that may already exist go through a temporary table
+        target = table
+        if ignore_conflicts:
+            target = quote(f"govit_copy_{model._meta.db_table}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {target} AS SELECT {names} FROM {table} LIMIT 0")
+        with cursor.cursor.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        if ignore_conflicts:
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) SELECT {names} FROM {target} ON CONFLICT DO NOTHING"
+            )
+            cursor.execute(f"DROP TABLE {target}")
 
 
 def _mail(messages: list[tuple[str, str, str | None, list[str]]]) -> None:
