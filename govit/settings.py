@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "govit.delivery",
     "govit.acceptance",
     "govit.obligations",
+    "govit.similarity",
     "govit.portal",
     "django_tasks",
     "django_tasks_db",

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("govit.delivery.urls")),
     path("", include("govit.acceptance.urls")),
     path("", include("govit.obligations.urls")),
+    path("", include("govit.similarity.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -106,6 +106,9 @@ class ProjectForm(ProtectedFieldsMixin, forms.Form):
     objectives = _text("建设目标")
     content = _text("主要建设内容", rows=5)
     benefits = _text("预期效益")
+    functions = _text("主要功能（功能模块）")
+    tech_route = _text("技术路线")
+    data_summary = _text("数据资源（采集、共享的数据）")
     contact_name = forms.CharField(label="联系人", max_length=40, required=False, validators=[reject_markup])
     contact_phone = forms.CharField(label="联系电话", max_length=20, required=False)
     buys_server_hardware = forms.BooleanField(label="购置服务器等硬件", required=False)
@@ -173,6 +176,9 @@ class ProjectForm(ProtectedFieldsMixin, forms.Form):
             "objectives",
             "content",
             "benefits",
+            "functions",
+            "tech_route",
+            "data_summary",
             "contact_name",
             "contact_phone",
             "buys_server_hardware",

@@ -85,6 +85,9 @@ class Project(models.Model):
     objectives = models.TextField("建设目标", blank=True)
     content = models.TextField("主要建设内容", blank=True)
     benefits = models.TextField("预期效益", blank=True)
+    functions = models.TextField("主要功能", blank=True)
+    tech_route = models.TextField("技术路线", blank=True)
+    data_summary = models.TextField("数据资源", blank=True)
     contact_name = models.CharField("联系人", max_length=40, blank=True)
     contact_phone = models.CharField("联系电话", max_length=20, blank=True)
 

@@ -30,6 +30,7 @@ __all__ = [
     "Funding",
     "Override",
     "Review",
+    "Similarity",
     "facts_json_schema",
 ]
 
@@ -218,6 +219,21 @@ class Counts(_Model):
     platforms_of_unit: Count = None  # 本单位已有平台数
 
 
+class Similarity(_Model):
+    """查重: this declaration compared with the other projects of its jurisdiction and the levels above,
+    and with the systems in operation there (编目), under the pack's ``similarity`` settings. Pairs a reviewer
+    marked “不重复” are left out; ``checked`` is false until the comparison has run."""
+
+    checked: bool = False
+    best_score: Annotated[int | None, Field(ge=0, le=100)] = None  # 最高相似度（百分制）
+    duplicates: Count = None  # 达到“疑似重复”线的项目与在用系统数
+    duplicate_systems: Count = None  # 其中：已编目的在用系统数
+    similar_in_progress: Count = None  # 本单位已立项、未完成竣工验收且达到“相似”线的项目数
+    split_parts: Count = None  # 拆分申报：本单位窗口期内相似且各自低于限额线的申报数（含本项目）
+    split_total_yuan: OptAmount = None  # 以上各部分合计金额
+    split_line_yuan: OptAmount = None  # 被拆分跨越的限额线（各部分均低于、合计达到）
+
+
 class Review(_Model):
     """Reviewer judgments; None = not yet assessed."""
 
@@ -335,6 +351,7 @@ class Facts(_Model):
     force_majeure: bool = False
 
     counts: Counts = Field(default_factory=Counts)
+    similarity: Similarity = Field(default_factory=Similarity)
     contract: Contract = Field(default_factory=Contract)
     review: Review = Field(default_factory=Review)
     dates: Dates = Field(default_factory=Dates)
@@ -391,6 +408,7 @@ NESTED_GROUPS: dict[str, type[BaseModel]] = {
     "funding": Funding,
     "contract": Contract,
     "counts": Counts,
+    "similarity": Similarity,
     "review": Review,
     "dates": Dates,
 }

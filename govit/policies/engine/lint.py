@@ -76,6 +76,16 @@ def sample_facts() -> list[Facts]:
         },
         "review": {},
         "dates": {},
+        "similarity": {
+            "checked": True,
+            "best_score": 90,
+            "duplicates": 1,
+            "duplicate_systems": 1,
+            "similar_in_progress": 1,
+            "split_parts": 2,
+            "split_total_yuan": 800_000,
+            "split_line_yuan": 500_000,
+        },
     }
     for name in (
         "deploys_on_gov_cloud",

@@ -128,6 +128,7 @@ def _merge(parent: Pack, child: Pack) -> Pack:
         update[kind] = merged
     update["defs"] = {**parent.defs, **child.defs}
     update["not_encodable"] = [*parent.not_encodable, *child.not_encodable]
+    update["similarity"] = child.similarity or parent.similarity
     update["remove"] = []
     return child.model_copy(update=update)
 

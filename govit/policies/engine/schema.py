@@ -16,6 +16,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 __all__ = [
     "CANONICAL_ROLES",
     "EFFECT_CODES",
+    "SIMILARITY_SECTIONS",
     "STAGE_KINDS",
     "Cite",
     "DeadlineRule",
@@ -31,6 +32,7 @@ __all__ = [
     "ScopeRule",
     "ScoringCriterion",
     "ScoringTable",
+    "SimilarityRules",
     "SourceDocument",
     "StageRule",
     "ThresholdRule",
@@ -535,6 +537,43 @@ class ScoringTable(_Rule):
         return self
 
 
+SimilaritySection = Literal["name", "objectives", "content", "functions", "tech_route", "data_resources"]
+SIMILARITY_SECTIONS: tuple[str, ...] = SimilaritySection.__args__  # type: ignore[attr-defined]
+
+
+class SimilarityRules(_Model):
+    """查重: how a declaration is compared with other projects and with systems in operation. The scores
+    become facts (``similarity.*``); the pack's findings turn them into objections with articles."""
+
+    cite: Cite
+    catalogue: list[str] = Field(default_factory=list)
+    weights: dict[SimilaritySection, float] = Field(
+        description="weight of each section in the combined score (sections empty on either side are left out)"
+    )
+    duplicate_score: float = Field(gt=0, le=1, description="疑似重复: combined score at or above this line")
+    similar_score: float = Field(
+        gt=0, le=1, description="相似: the line for split declarations and 在建相似项目"
+    )
+    split_lines_yuan: list[int] = Field(
+        default_factory=list,
+        description="拆分申报: amount lines (元) that similar declarations of one unit may not straddle — each part "
+        "below a line while their sum reaches it",
+    )
+    split_window: Literal["round", "year"] | int = Field(
+        default="round",
+        description="which declarations count together: the same 申报批次, the same plan year, or a number of days",
+    )
+
+    @model_validator(mode="after")
+    def _weights(self) -> SimilarityRules:
+        total = sum(self.weights.values())
+        if abs(total - 1) > 1e-6 or any(w < 0 for w in self.weights.values()):
+            raise ValueError(f"similarity weights are non-negative and sum to 1, not {total:g}")
+        if self.similar_score > self.duplicate_score:
+            raise ValueError("similar_score must not exceed duplicate_score")
+        return self
+
+
 class NotEncodable(_Model):
     catalogue: str
     reason: str
@@ -552,6 +591,7 @@ class Pack(_Model):
     deadlines: list[DeadlineRule] = Field(default_factory=list)
     forms: list[Form] = Field(default_factory=list)
     scoring: list[ScoringTable] = Field(default_factory=list)
+    similarity: SimilarityRules | None = None
     not_encodable: list[NotEncodable] = Field(default_factory=list)
     remove: list[str] = Field(default_factory=list, description="parent rule ids to drop (with extends)")
 
