@@ -17,9 +17,9 @@ from govit.projects.models import Project
 from govit.similarity import text
 from govit.similarity.models import CatalogueSystem, Dismissal, IndexedDocument, Match, Posting, TermStat
 
-CANDIDATES = 40  # documents scored exactly per query, out of those sharing its keywords
+CANDIDATES = 30  # documents considered per query, out of those sharing its keywords
 REPORT_FLOOR = 0.3  # pairs below this score are not kept
-KEPT = 20  # pairs kept per project
+KEPT = 10  # pairs kept per project (the most similar)
 COMMON = 0.05  # keywords used by more than 5% of the documents find too much to help
 PROBES = 12  # keywords a query looks up in the index
 # Default section weights where a pack does not set its own (names and contents weigh most)
@@ -153,7 +153,8 @@ def similar_find(
         every_draft,
     )
     mine = text.profile(query.sections, query.vectors)
-    found = []
+    mine_present = text.present(query.sections)
+    bounded = []
     for doc_id in ids:
         doc = by_id.get(doc_id)
         if doc is None:
@@ -161,11 +162,17 @@ def similar_find(
         key = ("p", doc["project_id"]) if doc["project_id"] else ("s", doc["system_id"])
         if key not in sections:
             continue  # another unit's draft
-        other = text.profile(sections[key], doc["vectors"])
-        score = text.compare(mine, other, weights)
+        both = mine_present & text.present(sections[key])
+        bounded.append((text.ceiling(query.vectors, doc["vectors"], both, weights), doc_id, doc, key))
+    bounded.sort(key=lambda b: (-b[0], b[1]))
+    found: list[Found] = []
+    for top, doc_id, doc, key in bounded:
+        if top < floor or (len(found) >= limit and top < found[limit - 1].score.combined):
+            break  # neither this candidate nor any after it can enter the best ``limit``
+        score = text.compare(mine, text.profile(sections[key], doc["vectors"]), weights)
         if score.combined >= floor:
             found.append(Found(doc_id, doc["project_id"], doc["system_id"], score))
-    found.sort(key=lambda f: (-f.score.combined, f.document_id))
+            found.sort(key=lambda f: (-f.score.combined, f.document_id))
     return found[:limit]
 
 

@@ -180,6 +180,29 @@ def compare(a: Profile, b: Profile, weights: Mapping[str, float], overlap: int =
     return Score(round(combined, 4), {k: round(v, 4) for k, v in scores.items()}, shared)
 
 
+def present(sections: Mapping[str, str | None]) -> set[str]:
+    """The sections with text to compare (two letters or digits at least: one bigram)."""
+    return {name for name, t in sections.items() if t and len(_NONWORD.sub("", t[: MAX_CHARS * 2])) >= 2}
+
+
+def ceiling(
+    words_a: Mapping[str, Vector],
+    words_b: Mapping[str, Vector],
+    both: set[str],
+    weights: Mapping[str, float],
+) -> float:
+    """The highest combined score two declarations could reach whatever their bigrams: ``compare`` with every
+    bigram cosine taken as 1 over the sections present on both sides (``both``). Cheap, from the stored word
+    vectors only, so that candidates which cannot enter the best few are not compared in full."""
+    scores = {}
+    for name in weights:
+        if name in both:
+            wa, wb = words_a.get(name), words_b.get(name)
+            scores[name] = WORD_SHARE * (cosine(wa, wb) if wa and wb else 0.0) + (1 - WORD_SHARE)
+    total = sum(weights[s] for s in scores)
+    return min(1.0, sum(weights[s] * v for s, v in scores.items()) / total) if total else 0.0
+
+
 def highlight(text: str, terms: Iterable[str]) -> list[tuple[str, bool]]:
     """``text`` cut into (piece, shared?) runs for display, marking each occurrence of ``terms``."""
     wanted = sorted({t for t in terms if t}, key=len, reverse=True)
