@@ -38,6 +38,7 @@ class Quality:
     threshold: float | None = None
     lowest_duplicate: float | None = None  # the lowest score of a labelled duplicate pair
     highest_negative: float | None = None  # the highest score of a labelled negative pair
+    lowest_split: float | None = None  # the lowest score of the two parts of a split declaration
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -256,6 +257,9 @@ def _margins(
     negative = [scores.get(frozenset((a, b)), 0.0) for a, b, _kind, dup in labels if not dup]
     quality.lowest_duplicate = min(positive, default=None)
     quality.highest_negative = max(negative, default=None)
+    quality.lowest_split = min(
+        (scores.get(frozenset((a, b)), 0.0) for a, b, kind, _dup in labels if kind == "split"), default=None
+    )
 
 
 def _f1(q: Quality) -> float:

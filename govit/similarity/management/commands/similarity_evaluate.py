@@ -42,5 +42,8 @@ class Command(BaseCommand):
             f"分数间隔（复制与改写的最低分 / 难负例的最高分）：GovIT {ours['lowest_duplicate']:.3f} / "
             f"{ours['highest_negative']:.3f}；基线 {base['lowest_duplicate']:.3f} / {base['highest_negative']:.3f}"
         )
+        self.stdout.write(
+            f"拆分申报两部分的最低分：GovIT {ours['lowest_split']:.3f}（“相似”线 {ours['similar_score']}）"
+        )
         for kind, counts in sorted(ours["by_kind"].items()):
             self.stdout.write(f"  {kind}: {counts['flagged']}/{counts['pairs']} 被标出")
