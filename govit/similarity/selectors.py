@@ -140,7 +140,7 @@ def similar_find(
         postings = postings.exclude(document_id=exclude_document)
     ranked = list(
         postings.values("document_id")
-        .annotate(hits=Count("id"))
+        .annotate(hits=Count("document_id"))
         .order_by("-hits", "document_id")[:CANDIDATES]
     )
     ids = [row["document_id"] for row in ranked]
