@@ -178,6 +178,50 @@ DEMO_PROJECTS = [
     ),
 ]
 
+# What each demo declaration says (建设目标, 建设内容, 主要功能, 技术路线, 数据资源): distinct systems read
+# differently, so 查重 flags only the same system declared by two units.
+DEMO_TEXTS: dict[str, dict[str, str]] = {
+    "智慧校园统一身份认证平台": {
+        "objectives": "建立覆盖师生和家长的统一身份认证体系，实现一次登录、全网通行，消除各教学、管理系统重复注册和"
+        "多套账号并存的问题。",
+        "content": "建设统一身份认证平台一套，对接现有教务、考勤、图书等12个业务系统；建设单点登录和多因子认证"
+        "能力；建设账号全生命周期管理和权限审计功能。",
+        "functions": "单点登录、多因子认证、账号同步、权限管理、登录审计、第三方应用接入",
+        "tech_route": "采用OAuth2.0和CAS协议，部署在政务云，密码模块采用国密算法，按等保三级要求建设。",
+        "data_summary": "师生身份信息、家长联系信息、账号与权限数据、登录日志",
+    },
+    "政务外网终端安全加固": {
+        "objectives": "消除政务外网办公终端的病毒木马和违规外联风险，满足等级保护对终端安全的要求。",
+        "content": "采购终端安全管理软件授权300套，部署终端准入控制和补丁分发服务器，对存量终端开展基线核查"
+        "和加固。",
+        "functions": "终端准入、病毒查杀、补丁分发、违规外联监测、外设管控、资产台账",
+        "tech_route": "采用国产终端安全软件，管理服务器部署在政务外网安全域，策略集中下发。",
+        "data_summary": "终端资产信息、补丁状态、安全事件日志",
+    },
+    "数据共享交换平台二期": {
+        "objectives": "扩展部门间数据共享交换能力，将共享目录覆盖率提高到90%以上，支撑跨部门业务协同办理。",
+        "content": "扩容数据交换节点和前置库，新增库表交换、文件交换和接口服务三类交换方式；建设共享目录管理和"
+        "共享申请审批流程；建设数据质量检测和交换监控大屏。",
+        "functions": "目录管理、共享申请审批、库表交换、文件交换、接口服务、数据质量检测、交换监控",
+        "tech_route": "基于一期平台扩展，采用分布式消息队列和数据中台架构，部署在政务云。",
+        "data_summary": "政务数据资源目录、各部门前置库数据、交换日志、数据质量报告",
+    },
+    "政务服务事项综合受理系统": {
+        "objectives": "实现政务服务事项“一窗受理、集成服务”，群众办事材料一次提交，平均办理时限压缩30%。",
+        "content": "建设综合受理系统，统一受理窗口、事项库和材料库；对接省一体化政务服务平台和电子证照库；"
+        "建设好差评和办件跟踪功能。",
+        "functions": "综合受理、事项库管理、材料预审、电子证照调用、办件跟踪、好差评、统计分析",
+        "tech_route": "采用微服务架构，部署在政务云，通过数据共享交换平台对接省一体化政务服务平台。",
+        "data_summary": "政务服务事项目录、办件信息、申请材料、电子证照",
+    },
+    "业务系统运维服务（2027年度）": {
+        "objectives": "保障本单位在用业务系统全年稳定运行，系统可用率不低于99.5%。",
+        "content": "购买2027年度运维服务，包括日常巡检、故障处置、版本升级、数据备份和安全加固。",
+        "functions": "日常巡检、故障处置、版本升级、数据备份、安全加固、运维报告",
+        "tech_route": "驻场加远程运维，建立运维工单和月度报告制度。",
+        "data_summary": "运维工单、巡检记录、备份记录",
+    },
+}
 
 # (field, employer, title) of the nine experts in each jurisdiction's pool
 EXPERT_PROFILES = [
@@ -305,8 +349,7 @@ def _projects(site: Site, unit: Organisation, clerk: User, reviewer: User) -> No
             "nature": nature,
             "procurement_category": category,
             "summary": f"依据《{site.name}政务信息化项目管理办法》，建设{suffix}，服务{unit.name}业务需要。",
-            "objectives": "提升业务协同和数据共享水平。",
-            "content": f"{suffix}：需求分析、系统建设、部署上云和安全防护。",
+            **DEMO_TEXTS[suffix],
             "benefits": "减少重复录入，提高办事效率。",
             "contact_name": "张明",
             "contact_phone": "0564-8888000",

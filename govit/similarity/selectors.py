@@ -384,9 +384,10 @@ def clusters(jurisdictions: list[int], line: float) -> list[Cluster]:
     """Groups of declarations in ``jurisdictions`` linked by pairs at or above ``line`` (not dismissed):
     what a bureau-wide 查重 report lists, largest first."""
     pairs = list(
-        Match.objects.filter(project__jurisdiction_id__in=jurisdictions, score__gte=line).values_list(
-            "project_id", "other_project_id", "other_system_id", "score"
-        )
+        Match.objects.filter(project__jurisdiction_id__in=jurisdictions, score__gte=line)
+        .exclude(project__status=Status.DRAFT)  # drafts are their units' own until declared
+        .exclude(other_project__status=Status.DRAFT)
+        .values_list("project_id", "other_project_id", "other_system_id", "score")
     )
     off = set(Dismissal.objects.values_list("project_id", "other_project_id", "other_system_id"))
     parent: dict[tuple[str, int], tuple[str, int]] = {}
