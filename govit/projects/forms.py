@@ -18,7 +18,7 @@ from govit.projects.choices import (
     Secrecy,
     Status,
 )
-from govit.projects.models import COST_FIELDS, FUNDING_FIELDS
+from govit.projects.models import COST_FIELDS, DECLARATION_FIELDS, FUNDING_FIELDS
 
 TEXT_LIMIT = 5000
 _PHONE = re.compile(r"^[0-9+\-() ]{5,20}$")
@@ -166,28 +166,9 @@ class ProjectForm(ProtectedFieldsMixin, forms.Form):
 
     def project_fields(self) -> dict[str, Any]:
         """The cleaned values that go onto the Project."""
-        names = (
-            "name",
-            "year",
-            "nature",
-            "procurement_category",
-            "secrecy",
-            "summary",
-            "objectives",
-            "content",
-            "benefits",
-            "functions",
-            "tech_route",
-            "data_summary",
-            "contact_name",
-            "contact_phone",
-            "buys_server_hardware",
-            "deploys_on_gov_cloud",
-            "has_data_catalog",
-            *COST_FIELDS,
-            *FUNDING_FIELDS,
-        )
-        return {name: self.cleaned_data[name] for name in names}
+        return {
+            name: self.cleaned_data[name] for name in (*DECLARATION_FIELDS, *COST_FIELDS, *FUNDING_FIELDS)
+        }
 
 
 class WithdrawForm(forms.Form):

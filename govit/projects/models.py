@@ -184,6 +184,27 @@ class Project(models.Model):
         return sum(int(getattr(self, f"fund_{code}")) for code in FundingSource.values)
 
 
+# What a construction unit writes on its declaration besides the amounts (the form, the edit service and the
+# edit page all read this list)
+DECLARATION_FIELDS = (
+    "name",
+    "year",
+    "nature",
+    "procurement_category",
+    "secrecy",
+    "summary",
+    "objectives",
+    "content",
+    "benefits",
+    "functions",
+    "tech_route",
+    "data_summary",
+    "contact_name",
+    "contact_phone",
+    "buys_server_hardware",
+    "deploys_on_gov_cloud",
+    "has_data_catalog",
+)
 COST_FIELDS = tuple(f"cost_{code}" for code, _ in COST_HEADS + EARMARKS)
 FUNDING_FIELDS = tuple(f"fund_{code}" for code in FundingSource.values)
 

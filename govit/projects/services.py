@@ -20,6 +20,7 @@ from govit.projects import permissions
 from govit.projects.choices import Status
 from govit.projects.models import (
     COST_FIELDS,
+    DECLARATION_FIELDS,
     FUNDING_FIELDS,
     DeclarationRound,
     FindingOverride,
@@ -31,27 +32,7 @@ from govit.projects.policy import cite_text, project_policy
 from govit.projects.selectors import jurisdiction_pack_code, round_standing
 
 # Fields a construction unit may set on its declaration.
-EDITABLE_FIELDS = (
-    "name",
-    "year",
-    "nature",
-    "procurement_category",
-    "secrecy",
-    "summary",
-    "objectives",
-    "content",
-    "benefits",
-    "functions",
-    "tech_route",
-    "data_summary",
-    "contact_name",
-    "contact_phone",
-    *COST_FIELDS,
-    *FUNDING_FIELDS,
-    "buys_server_hardware",
-    "deploys_on_gov_cloud",
-    "has_data_catalog",
-)
+EDITABLE_FIELDS = (*DECLARATION_FIELDS, *COST_FIELDS, *FUNDING_FIELDS)
 
 
 def _snapshot(project: Project) -> dict[str, Any]:

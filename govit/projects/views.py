@@ -29,7 +29,7 @@ from govit.projects.forms import (
     ProjectForm,
     WithdrawForm,
 )
-from govit.projects.models import COST_FIELDS, FUNDING_FIELDS, FindingOverride, Project
+from govit.projects.models import COST_FIELDS, DECLARATION_FIELDS, FUNDING_FIELDS, FindingOverride, Project
 from govit.projects.packforms import bind, declaration_forms
 from govit.projects.policy import project_policy
 from govit.projects.selectors import (
@@ -131,29 +131,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
 
 
 def _initial(project: Project) -> dict[str, Any]:
-    initial: dict[str, Any] = {
-        name: getattr(project, name)
-        for name in (
-            "name",
-            "year",
-            "nature",
-            "procurement_category",
-            "secrecy",
-            "summary",
-            "objectives",
-            "content",
-            "benefits",
-            "functions",
-            "tech_route",
-            "data_summary",
-            "contact_name",
-            "contact_phone",
-            "buys_server_hardware",
-            "deploys_on_gov_cloud",
-            "has_data_catalog",
-            "version",
-        )
-    }
+    initial: dict[str, Any] = {name: getattr(project, name) for name in (*DECLARATION_FIELDS, "version")}
     for name in (*COST_FIELDS, *FUNDING_FIELDS):
         amount = int(getattr(project, name))
         initial[name] = f"{amount / 10000:.4f}".rstrip("0").rstrip(".") if amount else ""

@@ -21,6 +21,7 @@ from govit.projects.models import Project
 from govit.similarity import text
 from govit.similarity.evalset import Declaration, EvalSet, evaluation_set
 from govit.similarity.models import Match
+from govit.similarity.selectors import split_line
 from govit.similarity.services import project_check
 
 
@@ -112,10 +113,11 @@ def similarity_evaluate(*, seed: int = 7, bases: int = 200, pack_code: str = "zh
     result: dict[str, Any] = {"seed": seed, "bases": bases, "declarations": len(data.declarations)}
     try:
         with transaction.atomic():
-            keys = _declare(data, pack_code)
+            projects = _declare(data, pack_code)
+            keys = {key: project.pk for key, project in projects.items()}
             start = time.perf_counter()
-            for key in keys.values():
-                project_check(Project.objects.select_related("jurisdiction").get(pk=key))
+            for project in projects.values():
+                project_check(project)
             elapsed = time.perf_counter() - start
             flagged = _flagged(keys, rules.duplicate_score, rules.similar_score, rules.split_lines_yuan)
             ours = _quality(labels, flagged, elapsed)
@@ -132,22 +134,22 @@ def similarity_evaluate(*, seed: int = 7, bases: int = 200, pack_code: str = "zh
     return result
 
 
-def _declare(data: EvalSet, pack_code: str) -> dict[str, int]:
-    """The set's declarations as projects of a throwaway jurisdiction (one unit per name); {key: id}."""
+def _declare(data: EvalSet, pack_code: str) -> dict[str, Project]:
+    """The set's declarations as projects of a throwaway jurisdiction (one unit per name), by key."""
     jurisdiction = Jurisdiction.objects.create(
         code=f"EV{time.time_ns() % 10**10}",
         name="查重评测区",
         level=JurisdictionLevel.COUNTY,
         pack_code=pack_code,
     )
-    keys: dict[str, int] = {}
+    projects: dict[str, Project] = {}
     creator = User.objects.create(
         username=f"eval-{jurisdiction.code}", display_name="查重评测", is_active=False
     )
     for project, key in declared_projects(data.declarations, jurisdiction, creator):
         project.save()
-        keys[key] = project.pk
-    return keys
+        projects[key] = project
+    return projects
 
 
 def declared_projects(
@@ -202,9 +204,7 @@ def _flagged(keys: dict[str, int], duplicate: float, similar: float, lines: list
         elif (
             match.score >= similar
             and a.lead_unit_id == b.lead_unit_id
-            and any(
-                a.total_yuan < line and b.total_yuan < line <= a.total_yuan + b.total_yuan for line in lines
-            )
+            and split_line(a.total_yuan, [b.total_yuan], lines) is not None
         ):
             flagged.add(pair)
     return flagged

@@ -4,7 +4,7 @@ the pairs shown on a project and the clusters of a jurisdiction."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q
@@ -31,6 +31,8 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "tech_route": 0.1,
     "data_resources": 0.1,
 }
+# … and lines, for a pack without ``similarity`` settings (its findings cannot use them; the tab still shows them)
+DEFAULT_LINES = (0.6, 0.55)  # (疑似重复, 相似)
 # Lifecycle states of a project that is 在建 (approved, not yet through 竣工验收)
 IN_PROGRESS = frozenset({Status.APPROVED, Status.IN_CONSTRUCTION, Status.SUSPENDED})
 # A declaration is judged on its similarity until 立项 or rejection
@@ -85,7 +87,6 @@ class Query:
     sections: dict[str, str]
     vectors: dict[str, text.Vector]
     keywords: list[str]
-    counts: dict[str, dict[str, int]] = field(default_factory=dict)
     documents: int | None = None  # documents indexed when the query was built
 
 
@@ -96,7 +97,6 @@ def query_build(sections: Mapping[str, str | None]) -> Query:
         {k: v or "" for k, v in sections.items()},
         text.word_vectors(counts, df, documents),
         text.keywords(counts, df, documents),
-        counts,
         documents,
     )
 
@@ -115,15 +115,13 @@ def similar_find(
     weights: Mapping[str, float],
     *,
     exclude_document: int | None = None,
-    unit_id: int | None = None,
-    every_draft: bool = False,
     limit: int = KEPT,
     floor: float = REPORT_FLOOR,
 ) -> list[Found]:
     """The documents in ``scope`` that read most like ``query``: candidates are those filed under its
     rarer keywords (the index), ranked by how many they share; the best ``CANDIDATES`` are scored section by
-    section and those at or above ``floor`` returned, best first. Drafts (not yet declared) are found only
-    for their own unit (``unit_id``), unless ``every_draft``."""
+    section and those at or above ``floor`` returned, best first. Drafts are found too: who may see a pair
+    is the caller's decision (``services.project_check``)."""
     if not query.keywords or not query.vectors:
         return []
     documents = query.documents if query.documents is not None else IndexedDocument.objects.count()
@@ -149,8 +147,6 @@ def similar_find(
     sections = _texts(
         [d["project_id"] for d in by_id.values() if d["project_id"]],
         [d["system_id"] for d in by_id.values() if d["system_id"]],
-        None if every_draft else unit_id,
-        every_draft,
     )
     mine = text.profile(query.sections, query.vectors)
     mine_present = text.present(query.sections)
@@ -161,7 +157,7 @@ def similar_find(
             continue
         key = ("p", doc["project_id"]) if doc["project_id"] else ("s", doc["system_id"])
         if key not in sections:
-            continue  # another unit's draft
+            continue  # deleted meanwhile
         both = mine_present & text.present(sections[key])
         bounded.append((text.ceiling(query.vectors, doc["vectors"], both, weights), doc_id, doc, key))
     bounded.sort(key=lambda b: (-b[0], b[1]))
@@ -176,9 +172,7 @@ def similar_find(
     return found[:limit]
 
 
-def _texts(
-    project_ids: list[int], system_ids: list[int], unit_id: int | None, every_draft: bool = False
-) -> dict[tuple[str, int], dict[str, str]]:
+def _texts(project_ids: list[int], system_ids: list[int]) -> dict[tuple[str, int], dict[str, str]]:
     out: dict[tuple[str, int], dict[str, str]] = {}
     for project in Project.objects.filter(pk__in=project_ids).only(
         "name",
@@ -188,11 +182,7 @@ def _texts(
         "functions",
         "tech_route",
         "data_summary",
-        "status",
-        "lead_unit_id",
     ):
-        if project.status == Status.DRAFT and project.lead_unit_id != unit_id and not every_draft:
-            continue
         out[("p", project.pk)] = project_sections(project)
     for system in CatalogueSystem.objects.filter(pk__in=system_ids):
         out[("s", system.pk)] = system_sections(system)
@@ -210,6 +200,15 @@ def rules_of(project: Project) -> SimilarityRules | None:
 
 def weights_of(rules: SimilarityRules | None) -> dict[str, float]:
     return {str(k): float(v) for k, v in rules.weights.items()} if rules else dict(DEFAULT_WEIGHTS)
+
+
+def dismissal_key(
+    project_id: int, other_project_id: int | None, other_system_id: int | None
+) -> tuple[Any, ...]:
+    """How a 不重复 judgment is stored: two projects once, the lower id first; a project and a system."""
+    if other_project_id is not None:
+        return (min(project_id, other_project_id), max(project_id, other_project_id), None)
+    return (project_id, None, other_system_id)
 
 
 def dismissed_pairs(project: Project) -> tuple[set[int], set[int]]:
@@ -247,12 +246,11 @@ def similarity_facts(project: Project, *, any_status: bool = False) -> dict[str,
     rules = rules_of(project)
     if rules is None:
         return {}
+    if not IndexedDocument.objects.filter(project=project).exists():
+        return {}  # not compared yet
     matches = list(
         Match.objects.filter(project=project).values("other_project_id", "other_system_id", "score")
     )
-    checked = IndexedDocument.objects.filter(project=project).exists()
-    if not checked:
-        return {}
     projects_off, systems_off = dismissed_pairs(project)
     kept = [
         m
@@ -292,14 +290,23 @@ def similarity_facts(project: Project, *, any_status: bool = False) -> dict[str,
         "similarity.similar_in_progress": len(in_progress),
         "similarity.split_parts": 0,
     }
-    for line in sorted(rules.split_lines_yuan, reverse=True):
-        parts = [o["total_yuan"] for o in peers if o["total_yuan"] < line]
-        if project.total_yuan < line and parts and project.total_yuan + sum(parts) >= line:
-            facts["similarity.split_parts"] = len(parts) + 1
-            facts["similarity.split_total_yuan"] = project.total_yuan + sum(parts)
-            facts["similarity.split_line_yuan"] = line
-            break
+    split = split_line(project.total_yuan, [o["total_yuan"] for o in peers], rules.split_lines_yuan)
+    if split is not None:
+        line, parts = split
+        facts["similarity.split_parts"] = len(parts)
+        facts["similarity.split_total_yuan"] = sum(parts)
+        facts["similarity.split_line_yuan"] = line
     return facts
+
+
+def split_line(own_yuan: int, peers_yuan: list[int], lines: Iterable[int]) -> tuple[int, list[int]] | None:
+    """The highest line a declaration and its similar peers straddle — each part below it, their sum at or
+    above it — with the amounts of the parts (this one first); None when there is no split."""
+    for line in sorted(lines, reverse=True):
+        parts = [own_yuan, *(y for y in peers_yuan if y < line)]
+        if own_yuan < line and len(parts) > 1 and sum(parts) >= line:
+            return line, parts
+    return None
 
 
 @dataclass(frozen=True)
@@ -345,13 +352,11 @@ def project_pairs(project: Project) -> list[Pair]:
         if match.other_project is not None:
             other = match.other_project
             theirs = project_sections(other)
-            low, high = sorted((project.pk, other.pk))
-            dismissal = dismissals.get((low, high, None))
         else:
             assert match.other_system is not None
             other = match.other_system
             theirs = system_sections(other)
-            dismissal = dismissals.get((project.pk, None, other.pk))
+        dismissal = dismissals.get(dismissal_key(project.pk, match.other_project_id, match.other_system_id))
         rows = []
         for name in SIMILARITY_SECTIONS:
             shared = match.overlap.get(name, [])
@@ -370,7 +375,7 @@ def project_pairs(project: Project) -> list[Pair]:
 
 def pair_line(project: Project) -> tuple[float, float]:
     rules = rules_of(project)
-    return (rules.duplicate_score, rules.similar_score) if rules else (0.75, 0.5)
+    return (rules.duplicate_score, rules.similar_score) if rules else DEFAULT_LINES
 
 
 @dataclass
@@ -400,15 +405,9 @@ def clusters(jurisdictions: list[int], line: float) -> list[Cluster]:
 
     best: dict[tuple[str, int], float] = {}
     for a, b, system, score in pairs:
-        if system:
-            if (a, None, system) in off:
-                continue
-            other = ("s", system)
-        else:
-            assert b is not None
-            if (min(a, b), max(a, b), None) in off:
-                continue
-            other = ("p", b)
+        if dismissal_key(a, b, system) in off:
+            continue
+        other = ("s", system) if system else ("p", b)
         ra, rb = root(("p", a)), root(other)
         if ra != rb:
             parent[ra] = rb

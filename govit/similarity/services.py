@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -24,7 +23,9 @@ from govit.projects.services import reviewer_required
 from govit.similarity import text
 from govit.similarity.models import CatalogueSystem, Dismissal, IndexedDocument, Match, Posting, TermStat
 from govit.similarity.selectors import (
+    DECLARED,
     Query,
+    dismissal_key,
     document_frequencies,
     project_sections,
     rules_of,
@@ -34,9 +35,7 @@ from govit.similarity.selectors import (
     weights_of,
 )
 
-log = logging.getLogger(__name__)
 REASON_MIN = 10
-SYSTEM_FIELDS = ("name", "description", "functions", "data_resources")
 
 
 def _digest(sections: dict[str, str], draft: bool) -> str:
@@ -125,7 +124,6 @@ def project_check(project: Project, *, force: bool = False) -> list[Match]:
         scope,
         weights_of(rules_of(project)),
         exclude_document=document.pk,
-        every_draft=True,  # another unit's draft does not count for this project, but learns of it
     )
     now = clock.now()
     others = Project.objects.select_related("jurisdiction").in_bulk(
@@ -177,9 +175,7 @@ def system_check(system: CatalogueSystem) -> int:
     ]
     found = [
         f
-        for f in similar_find(
-            _query(document, system_sections(system)), scope, _weights_any(), limit=200, every_draft=True
-        )
+        for f in similar_find(_query(document, system_sections(system)), scope, weights_of(None), limit=200)
         if f.project_id
     ]
     now = clock.now()
@@ -199,18 +195,14 @@ def system_check(system: CatalogueSystem) -> int:
     return len(found)
 
 
-def _weights_any() -> dict[str, float]:
-    from govit.similarity.selectors import DEFAULT_WEIGHTS
-
-    return dict(DEFAULT_WEIGHTS)
-
-
 def on_audit_event(action: str, target: Any, outcome: str) -> None:
     """A declaration saved (created, edited, submitted …) is compared again when its texts changed."""
     if not isinstance(target, Project) or outcome != Outcome.SUCCESS:
         return
     if action.endswith((".view", ".export", ".download")) or action.startswith("similarity."):
         return
+    if target.status not in DECLARED:
+        return  # past 立项 or a rejection the texts are fixed and it is no draft: its document cannot change
     project = Project.objects.filter(pk=target.pk).select_related("jurisdiction").first()
     if project is not None:
         project_check(project)
@@ -233,11 +225,10 @@ def pair_dismiss(
     reason = text_clean(reason, field="reason", label="认定理由", limit=1000, minimum=REASON_MIN)
     if (other_project is None) == (other_system is None):
         raise ServiceError("请选择一个相似项目或在用系统", field="other")
-    if other_project is not None:
-        low, high = sorted((project.pk, other_project.pk))
-        key: dict[str, Any] = {"project_id": low, "other_project_id": high}
-    else:
-        key = {"project_id": project.pk, "other_system": other_system}
+    first, second, system = dismissal_key(
+        project.pk, other_project.pk if other_project else None, other_system.pk if other_system else None
+    )
+    key = {"project_id": first, "other_project_id": second, "other_system_id": system}
     with transaction.atomic():
         if Dismissal.objects.filter(**key).exists():
             raise ConflictError("这两项已认定为不重复")

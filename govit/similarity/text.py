@@ -129,8 +129,7 @@ def gram_vectors(sections: Mapping[str, str | None]) -> dict[str, Vector]:
     for name, text in sections.items():
         g = bigrams(text or "")
         if g:
-            norm = math.sqrt(sum(v * v for v in g.values()))
-            out[name] = {k: v / norm for k, v in g.items()}
+            out[name] = unit(g)
     return out
 
 
