@@ -11,14 +11,16 @@ Builds a throwaway database (SQLite in a temporary directory unless a DATABASE_U
   their reminders written (in-app messages for the unit's two users);
 - repeat: the same day again (idempotent: nothing to do);
 - full: every row comes due at once (the worst case).
-Prints JSON.
+Prints JSON. With BENCH_PROFILE=1 the full scan's profile goes to stderr.
 """
 
 from __future__ import annotations
 
+import cProfile
 import datetime as dt
 import json
 import os
+import pstats
 import sys
 import tempfile
 import time
@@ -46,6 +48,7 @@ from govit.obligations.services import obligations_scan  # noqa: E402
 from govit.projects.models import Project  # noqa: E402
 
 PROJECTS = 1_000
+PROFILE = os.environ.get("BENCH_PROFILE") == "1"  # profile of the full scan on stderr
 TODAY = dt.date(2027, 3, 1)
 BATCH = 20_000
 
@@ -120,10 +123,16 @@ def come_due(fraction_every: int) -> int:
     return len(ids)
 
 
-def timed(label: str) -> dict[str, object]:
+def timed(label: str, profile: bool = False) -> dict[str, object]:
+    profiler = cProfile.Profile() if profile else None
     start = time.perf_counter()
+    if profiler:
+        profiler.enable()
     result = obligations_scan(today=TODAY)
     seconds = time.perf_counter() - start
+    if profiler:
+        profiler.disable()
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(40)
     return {"run": label, "seconds": round(seconds, 3), **result.as_dict()}
 
 
@@ -139,7 +148,7 @@ def main() -> None:
     Reminder.objects.all().delete()
     Notification.objects.all().delete()
     changed = come_due(1)
-    out.append({**timed("full (every row)"), "changed": changed})
+    out.append({**timed("full (every row)", profile=PROFILE), "changed": changed})
     print(
         json.dumps(
             {"database": connection.vendor, "obligations": TOTAL, "runs": out}, ensure_ascii=False, indent=1

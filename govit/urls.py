@@ -28,6 +28,10 @@ urlpatterns = [
     path("", include("govit.acceptance.urls")),
     path("", include("govit.obligations.urls")),
     path("", include("govit.similarity.urls")),
+    path("", include("govit.printouts.urls")),
+    path("", include("govit.dashboards.urls")),
+    path("", include("govit.opendata.urls")),
+    path("", include("govit.imports.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -13,13 +13,25 @@ class Obligation(models.Model):
     stands. Created and recomputed whenever the project changes; moved on by date by the scan."""
 
     project = models.ForeignKey(
-        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="obligations"
+        Project,
+        verbose_name="项目",
+        on_delete=models.CASCADE,
+        related_name="obligations",
+        db_index=False,  # uniq_obligation_due leads with it
     )
     jurisdiction = models.ForeignKey(
-        Jurisdiction, verbose_name="行政区划", on_delete=models.PROTECT, related_name="+"
+        Jurisdiction,
+        verbose_name="行政区划",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # obligation_jur_state leads with it
     )
     organisation = models.ForeignKey(
-        Organisation, verbose_name="责任单位", on_delete=models.PROTECT, related_name="obligations"
+        Organisation,
+        verbose_name="责任单位",
+        on_delete=models.PROTECT,
+        related_name="obligations",
+        db_index=False,  # obligation_org_state leads with it
     )
     role = models.CharField("责任方", max_length=40)
     rule_id = models.CharField("期限规则", max_length=80)
@@ -41,6 +53,7 @@ class Obligation(models.Model):
         related_name="+",
         null=True,
         blank=True,
+        db_index=False,  # read only with its obligation; users are never deleted
     )
     waived_at = models.DateTimeField("豁免时间", null=True, blank=True)
     waive_reason = models.TextField("豁免理由", blank=True)
@@ -59,7 +72,6 @@ class Obligation(models.Model):
             models.Index(fields=["next_check_on", "state"], name="obligation_scan"),
             models.Index(fields=["organisation", "state"], name="obligation_org_state"),
             models.Index(fields=["jurisdiction", "state"], name="obligation_jur_state"),
-            models.Index(fields=["project", "state"], name="obligation_project_state"),
             models.Index(
                 fields=["due_on"], name="obligation_to_roll", condition=models.Q(recurring=True, rolled=False)
             ),
@@ -74,7 +86,11 @@ class Reminder(models.Model):
     twice."""
 
     obligation = models.ForeignKey(
-        Obligation, verbose_name="期限事项", on_delete=models.CASCADE, related_name="reminders"
+        Obligation,
+        verbose_name="期限事项",
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        db_index=False,  # uniq_reminder_kind leads with it
     )
     kind = models.CharField("类型", max_length=24, choices=ReminderKind.choices)
     sent_at = models.DateTimeField("发送时间")

@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from govit.core.spreadsheets import row_append
 from govit.workflow.selectors import AnnualPlan
 
 WAN_FORMAT = "#,##0.00##"
@@ -36,7 +37,7 @@ def _table(
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = BORDER
     for row in rows:
-        sheet.append(row)
+        row_append(sheet, row)  # names and numbers typed by users stay text
         for cell in sheet[sheet.max_row]:
             cell.font = Font(name=FONT, bold=row[0] == "合计")
             cell.border = BORDER
