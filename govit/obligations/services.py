@@ -461,6 +461,7 @@ def obligations_scan(*, today: dt.date | None = None) -> ScanResult:
     ladder = _escalation_days()
     due = Obligation.objects.filter(next_check_on__lte=today)
     with transaction.atomic():
+        _scan_lock()
         found = _due_rows(due, today)
         rows = {row[1]: dict(zip(_DUE_COLUMNS, row[1:], strict=True)) for row in found}
         to_overdue = [row[1] for row in found if row[0] == _OVERDUE]
@@ -500,6 +501,18 @@ def obligations_scan(*, today: dt.date | None = None) -> ScanResult:
     return result
 
 
+_SCAN_LOCK = 0x60F17  # the advisory lock scans take turns on (PostgreSQL)
+
+
+def _scan_lock() -> None:
+    """Scans take turns, so two workers never send the same reminder. SQLite's write transactions already
+    do (GovIT opens them IMMEDIATE); PostgreSQL waits on an advisory lock until the other scan commits."""
+    connection = connections[router.db_for_write(Obligation)]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SCAN_LOCK])
+
+
 def _remind(sends: list[tuple[int, str]], rows: dict[int, dict[str, Any]], result: ScanResult) -> None:
     """Record and deliver the reminders not sent before: in-app messages, and e-mail to those with an
     address (a mail failure is logged, never raised)."""
@@ -514,8 +527,8 @@ def _remind(sends: list[tuple[int, str]], rows: dict[int, dict[str, Any]], resul
         )
     fresh = [send for send in dict.fromkeys(sends) if send not in sent]
     people = _people({row["organisation_id"] for row in rows.values()}, rows.values())
-    notes: list[tuple[Any, ...]] = []
-    messages: list[tuple[str, str, str | None, list[str]]] = []
+    notes: dict[tuple[int, str], list[tuple[str, str]]] = defaultdict(list)
+    mails: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
     reminders: list[tuple[Any, ...]] = []
     reached: dict[tuple[Any, ...], list[tuple[int, str]]] = {}
     for pk, kind in fresh:
@@ -531,19 +544,67 @@ def _remind(sends: list[tuple[int, str]], rows: dict[int, dict[str, Any]], resul
         if recipients is None:
             recipients = reached[key] = _recipients(row, kind, people)
         text, url = _reminder_text(row, kind)
-        notes += [(uid, text, url, stamp) for uid, _email in recipients]
-        emails = [email for _uid, email in recipients if email]
-        if emails:
-            body = f"{text}\n依据：{row['cite']}\n办理：{settings.GOVIT_BASE_URL}{url}"
-            messages.append((f"[GovIT] {text}"[:200], body, None, emails))
+        for uid, email in recipients:
+            notes[(uid, kind)].append((text, url))
+            if email:
+                mails[(email, kind)].append(
+                    (text, f"{text}\n依据：{row['cite']}\n办理：{settings.GOVIT_BASE_URL}{url}")
+                )
         reminders.append((pk, kind, stamp, len(recipients)))
-    _insert(Reminder, ("obligation_id", "kind", "sent_at", "recipients"), reminders, ignore_conflicts=True)
+    # no conflict is possible: scans take turns (``_scan_lock``) and the rows sent before were left out above
+    _insert(Reminder, ("obligation_id", "kind", "sent_at", "recipients"), reminders)
     result.webhooks = deliveries_queue(_webhook_items(fresh, rows))
-    _insert(Notification, ("recipient_id", "text", "url", "created_at"), notes)
-    result.reminders, result.notifications = len(reminders), len(notes)
+    rows_out = [
+        (uid, text, url, stamp) for (uid, kind), items in notes.items() for text, url in _digest(kind, items)
+    ]
+    _insert(Notification, ("recipient_id", "text", "url", "created_at"), rows_out)
+    result.reminders, result.notifications = len(reminders), len(rows_out)
+    messages = _mail_messages(mails)
     if messages:
         transaction.on_commit(lambda: _mail(messages))
         result.emails = sum(len(m[3]) for m in messages)
+
+
+# More reminders of one kind than this for one person in one scan come as one summary message (the list is
+# on the 期限事项 page), so a backlog does not bury the message centre or the mailbox.
+DIGEST_AFTER = 20
+_DIGEST_STATES = {
+    ReminderKind.DUE_SOON: ObligationState.DUE_SOON,
+    ReminderKind.OVERDUE: ObligationState.OVERDUE,
+}
+
+
+def _digest(kind: str, items: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """One person's (text, page) reminders of one kind, or one summary when there are many."""
+    if len(items) <= DIGEST_AFTER:
+        return items
+    state = _DIGEST_STATES.get(ReminderKind(kind), ObligationState.OVERDUE)
+    text = f"【{_LABELS[kind]}】共 {len(items)} 项期限事项，如：{items[0][0].split('】', 1)[-1]}"
+    return [(text[:255], f"/obligations/?state={state}")]
+
+
+def _mail_messages(
+    mails: dict[tuple[str, str], list[tuple[str, str]]],
+) -> list[tuple[str, str, str | None, list[str]]]:
+    """The e-mails to send: one per reminder, to every address it reaches; an address with more than
+    ``DIGEST_AFTER`` reminders of a kind gets one summary listing them instead."""
+    single: dict[tuple[str, str], list[str]] = defaultdict(list)
+    messages: list[tuple[str, str, str | None, list[str]]] = []
+    for (email, kind), items in mails.items():
+        if len(items) <= DIGEST_AFTER:
+            for text, body in items:
+                single[(text, body)].append(email)
+            continue
+        shown = "\n\n".join(body for _text, body in items[:100])
+        more = (
+            f"\n\n另有 {len(items) - 100} 项，见{settings.GOVIT_BASE_URL}/obligations/"
+            if len(items) > 100
+            else ""
+        )
+        subject = f"[GovIT] 【{_LABELS[kind]}】共 {len(items)} 项期限事项"
+        messages.append((subject, f"{shown}{more}", None, [email]))
+    messages += [(f"[GovIT] {text}"[:200], body, None, emails) for (text, body), emails in single.items()]
+    return messages
 
 
 _LABELS = {kind.value: kind.label for kind in ReminderKind}
@@ -602,12 +663,9 @@ def _db_moment(model: Any, moment: dt.datetime) -> Any:
     return connections[router.db_for_write(model)].ops.adapt_datetimefield_value(moment)
 
 
-def _insert(
-    model: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...]], *, ignore_conflicts: bool = False
-) -> None:
+def _insert(model: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
     """Many rows at once: at province scale the ORM's per-object work would cost more than the writing
-    itself. ``rows`` hold values as the database takes them (datetimes through ``_db_moment``); with
-    ``ignore_conflicts`` rows that already exist are skipped."""
+    itself. ``rows`` hold values as the database takes them (datetimes through ``_db_moment``)."""
     if not rows:
         return
     connection = connections[router.db_for_write(model)]
@@ -616,24 +674,14 @@ def _insert(
     names = ", ".join(quote(model._meta.get_field(c).column) for c in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":  # one prepared statement run for every row, in C
-            verb = "INSERT OR IGNORE" if ignore_conflicts else "INSERT"
             marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"{verb} INTO {table} ({names}) VALUES ({marks})", rows)
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
             return
         # PostgreSQL: COPY streams the rows (a large multi-row INSERT costs more in the driver's query
-        # parsing than in the server); rows that may already exist go through a temporary table
-        target = table
-        if ignore_conflicts:
-            target = quote(f"govit_copy_{model._meta.db_table}")
-            cursor.execute(f"CREATE TEMPORARY TABLE {target} AS SELECT {names} FROM {table} LIMIT 0")
-        with cursor.cursor.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
+        # parsing than in the server)
+        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
-        if ignore_conflicts:
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) SELECT {names} FROM {target} ON CONFLICT DO NOTHING"
-            )
-            cursor.execute(f"DROP TABLE {target}")
 
 
 def _mail(messages: list[tuple[str, str, str | None, list[str]]]) -> None:
