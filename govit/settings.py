@@ -7,6 +7,11 @@ GOVIT_DEBUG          1 for development (default 0)
 GOVIT_ALLOWED_HOSTS  comma-separated host names
 GOVIT_MEDIA_ROOT     where uploaded materials are stored (default: GOVIT_DATA_DIR/media)
 GOVIT_UPLOAD_MAX_MB  largest accepted upload in MB (default 200)
+GOVIT_STORAGE        where uploaded materials are stored: local (default, GOVIT_MEDIA_ROOT) or s3 for an
+                     S3-compatible object store (MinIO, 阿里云 OSS, 华为云 OBS …), configured by
+                     GOVIT_S3_BUCKET, GOVIT_S3_ENDPOINT_URL, GOVIT_S3_ACCESS_KEY, GOVIT_S3_SECRET_KEY,
+                     GOVIT_S3_REGION (default us-east-1), GOVIT_S3_PREFIX (key prefix, default none),
+                     GOVIT_S3_ADDRESSING (path, default, or virtual)
 GOVIT_BASE_URL       the address users open, used in e-mailed links (default http://127.0.0.1:8000)
 GOVIT_TASKS_BACKEND  background-task backend (default django_tasks_db.DatabaseBackend: the database is
                      the queue, run `govit worker`); e.g. a Celery backend for several machines
@@ -18,10 +23,13 @@ GOVIT_EMAIL_HOST, GOVIT_EMAIL_PORT, GOVIT_EMAIL_USER, GOVIT_EMAIL_PASSWORD, GOVI
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
 
 # Lets admin and form classes be written with type parameters (ModelAdmin[Project]).
 django_stubs_ext.monkeypatch()
@@ -186,7 +194,7 @@ MEDIA_ROOT = Path(os.environ.get("GOVIT_MEDIA_ROOT", DATA_DIR / "media"))
 GOVIT_UPLOAD_MAX_BYTES = int(os.environ.get("GOVIT_UPLOAD_MAX_MB", "200")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -197,6 +205,46 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = True
+GOVIT_STORAGE = os.environ.get("GOVIT_STORAGE", "local")
+
+
+def s3_storage(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
+    """The Django STORAGES entry for an S3-compatible object store. Stores other than AWS reject the CRC
+    checksums boto3 sends since 1.36 unless they are limited to the operations that require them."""
+    from botocore.config import Config
+
+    missing = [
+        k for k in ("GOVIT_S3_BUCKET", "GOVIT_S3_ACCESS_KEY", "GOVIT_S3_SECRET_KEY") if not environ.get(k)
+    ]
+    if missing:
+        raise ImproperlyConfigured(f"GOVIT_STORAGE=s3 needs {', '.join(missing)}")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": environ["GOVIT_S3_BUCKET"],
+            "endpoint_url": environ.get("GOVIT_S3_ENDPOINT_URL") or None,
+            "access_key": environ["GOVIT_S3_ACCESS_KEY"],
+            "secret_key": environ["GOVIT_S3_SECRET_KEY"],
+            "region_name": environ.get("GOVIT_S3_REGION", "us-east-1"),
+            "location": environ.get("GOVIT_S3_PREFIX", ""),
+            "addressing_style": environ.get("GOVIT_S3_ADDRESSING", "path"),
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "file_overwrite": False,  # every version of a material is its own object
+            "querystring_auth": True,  # downloads go through GovIT, never a public link
+            "client_config": Config(
+                request_checksum_calculation="when_required",
+                response_checksum_validation="when_required",
+                retries={"max_attempts": 3, "mode": "standard"},
+            ),
+        },
+    }
+
+
+if GOVIT_STORAGE == "s3":
+    STORAGES["default"] = s3_storage()
+elif GOVIT_STORAGE != "local":
+    raise ImproperlyConfigured("GOVIT_STORAGE must be local or s3")
 
 LOGGING = {
     "version": 1,

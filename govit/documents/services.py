@@ -41,15 +41,25 @@ def attachment_upload(
     if requirement is None:
         raise ServiceError("该项目的政策包没有这项材料要求", field="requirement_code")
     limit = int(settings.GOVIT_UPLOAD_MAX_BYTES)
+    if requirement.get("max_mb"):  # the pack's own limit for this material, never above the site's
+        limit = min(limit, int(requirement["max_mb"]) * 1024 * 1024)
     if size <= 0:
         raise ServiceError("文件为空，请重新选择", field="file")
     if size > limit:
-        raise ServiceError(f"文件过大：上限 {limit // (1024 * 1024)} MB", field="file")
+        raise ServiceError(
+            f"文件过大：{requirement.get('name', '该材料')}上限 {limit // (1024 * 1024)} MB", field="file"
+        )
     display_name = detect.filename_sanitise(name)
     try:
         kind = detect.content_detect(handle, display_name)
     except detect.UnsafeFile as error:
         raise ServiceError(str(error), field="file") from error
+    accept = list(requirement.get("accept") or [])
+    if accept and kind.extension not in accept:
+        raise ServiceError(
+            f"{requirement.get('name', '该材料')}只接受 {'、'.join(accept)} 格式，所选文件是 {kind.extension}",
+            field="file",
+        )
     handle.seek(0)
     digest = sm3_hex_stream(handle)
     handle.seek(0)

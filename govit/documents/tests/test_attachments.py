@@ -133,3 +133,48 @@ def test_a_bad_upload_through_the_page_shows_a_chinese_error(world, make_project
     )
     assert "未能上传：文件内容不是允许的格式" in response.content.decode()
     assert not Attachment.objects.exists()
+
+
+# ------------------------------------------------- a pack's own limits for one material (documents: accept, max_mb)
+# 舒城 附件2 申报表 is handed in 主管部门盖章, i.e. as a scan: the pack accepts pdf/ofd/jpg/png, at most 20 MB.
+MB = 1024 * 1024
+
+
+def pdf_of(size: int) -> bytes:
+    return PDF + b"%" * (size - len(PDF))
+
+
+@pytest.mark.parametrize(
+    ("size", "kept"), [(20 * MB - 1, True), (20 * MB, True), (20 * MB + 1, False)], ids=["-1", "on", "+1"]
+)
+def test_a_material_has_its_own_size_limit(world, make_project, upload, size, kept):
+    project = make_project()
+    if kept:
+        assert upload(project, "declaration_form", pdf_of(size), "申报表.pdf").size == size
+    else:
+        with pytest.raises(ServiceError, match="上限 20 MB") as raised:
+            upload(project, "declaration_form", pdf_of(size), "申报表.pdf")
+        assert "申报表" in str(raised.value)
+        assert not Attachment.objects.exists()
+    # the site-wide limit still applies to materials without their own
+    assert upload(project, "data_sharing_list", pdf_of(20 * MB + 1), "共享清单.pdf").version == 1
+
+
+def test_a_material_accepts_only_its_formats(world, make_project, upload, settings):
+    project = make_project()
+    with pytest.raises(ServiceError, match="只接受 pdf、ofd、jpg、png 格式，所选文件是 docx"):
+        upload(project, "declaration_form", docx_bytes(), "申报表.docx")
+    assert not Attachment.objects.exists()
+    assert (
+        not any(p.is_file() for p in settings.MEDIA_ROOT.rglob("*")) if settings.MEDIA_ROOT.exists() else True
+    )
+    assert upload(project, "declaration_form", PDF, "申报表（盖章）.pdf").extension == "pdf"
+    assert upload(project, "data_sharing_list", docx_bytes(), "共享清单.docx").extension == "docx"
+
+
+def test_the_pack_schema_knows_every_format_govit_keeps():
+    from typing import get_args
+
+    from govit.policies.engine.schema import FileKind
+
+    assert set(get_args(FileKind)) == set(detect.ALLOWED)

@@ -156,6 +156,8 @@ EFFECT_CODES: tuple[str, ...] = EffectCode.__args__  # type: ignore[attr-defined
 
 # Boolean facts that are established by providing a document (the upload is the evidence).
 DocumentFact = Literal["has_data_catalog", "has_security_solution", "has_supervision_contract"]
+# File formats a requirement may accept (what GovIT recognises from a file's content).
+FileKind = Literal["pdf", "ofd", "docx", "xlsx", "pptx", "doc", "xls", "ppt", "jpg", "png", "zip"]
 
 EscalationLevel = Literal["unit", "local", "city", "province", "region", "national"]
 Severity = Literal["hard", "soft"]
@@ -292,6 +294,16 @@ class DocumentRule(_Rule):
     items: list[str] = Field(default_factory=list, description="mandatory content / checklist")
     fact: DocumentFact | None = Field(
         default=None, description="boolean fact that an uploaded file for this requirement establishes"
+    )
+    accept: list[FileKind] = Field(
+        default_factory=list,
+        description="formats accepted for this material (empty: every format GovIT keeps)",
+    )
+    max_mb: int | None = Field(
+        default=None,
+        ge=1,
+        le=2048,
+        description="largest file for this material in MB (default: the site's limit)",
     )
 
 
