@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core import mail
@@ -421,6 +421,24 @@ _DUE_COLUMNS = (
     "name",
     "cite",
 )
+
+
+class _Due(NamedTuple):
+    """An obligation the scan moves on, as read by ``_due_rows`` (in ``_DUE_COLUMNS`` order)."""
+
+    id: int
+    escalation: int
+    due_on: Any  # a date, or its ISO text on SQLite
+    project_id: int
+    project_name: str
+    parent_jurisdiction_id: int | None
+    jurisdiction_id: int
+    organisation_id: int
+    organisation_kind: str
+    name: str
+    cite: str
+
+
 _OVERDUE, _SOON, _CLIMB = "o", "s", "e"
 
 
@@ -463,7 +481,7 @@ def obligations_scan(*, today: dt.date | None = None) -> ScanResult:
     with transaction.atomic():
         _scan_lock()
         found = _due_rows(due, today)
-        rows = {row[1]: dict(zip(_DUE_COLUMNS, row[1:], strict=True)) for row in found}
+        rows = {row[1]: _Due._make(row[1:]) for row in found}
         to_overdue = [row[1] for row in found if row[0] == _OVERDUE]
         to_soon = [row[1] for row in found if row[0] == _SOON]
         by_level: dict[int, list[int]] = defaultdict(list)
@@ -513,7 +531,7 @@ def _scan_lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SCAN_LOCK])
 
 
-def _remind(sends: list[tuple[int, str]], rows: dict[int, dict[str, Any]], result: ScanResult) -> None:
+def _remind(sends: list[tuple[int, str]], rows: dict[int, _Due], result: ScanResult) -> None:
     """Record and deliver the reminders not sent before: in-app messages, and e-mail to those with an
     address (a mail failure is logged, never raised)."""
     if not sends:
@@ -526,84 +544,101 @@ def _remind(sends: list[tuple[int, str]], rows: dict[int, dict[str, Any]], resul
             _with_ids(Reminder.objects.all(), chunk, "obligation_id").values_list("obligation_id", "kind")
         )
     fresh = [send for send in dict.fromkeys(sends) if send not in sent]
-    people = _people({row["organisation_id"] for row in rows.values()}, rows.values())
-    notes: dict[tuple[int, str], list[tuple[str, str]]] = defaultdict(list)
-    mails: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    people = _people({row.organisation_id for row in rows.values()}, rows.values())
+    notes: dict[tuple[int, str], list[int]] = defaultdict(list)  # (user, kind): obligations
+    mails: dict[tuple[str, str], list[int]] = defaultdict(list)  # (address, kind): obligations
     reminders: list[tuple[Any, ...]] = []
     reached: dict[tuple[Any, ...], list[tuple[int, str]]] = {}
     for pk, kind in fresh:
         row = rows[pk]
         key = (
             kind,
-            row["organisation_id"],
-            row["organisation__kind"],
-            row["jurisdiction_id"],
-            row["project__jurisdiction__parent_id"],
+            row.organisation_id,
+            row.organisation_kind,
+            row.jurisdiction_id,
+            row.parent_jurisdiction_id,
         )
         recipients = reached.get(key)
         if recipients is None:
             recipients = reached[key] = _recipients(row, kind, people)
-        text, url = _reminder_text(row, kind)
         for uid, email in recipients:
-            notes[(uid, kind)].append((text, url))
+            notes[(uid, kind)].append(pk)
             if email:
-                mails[(email, kind)].append(
-                    (text, f"{text}\n依据：{row['cite']}\n办理：{settings.GOVIT_BASE_URL}{url}")
-                )
+                mails[(email, kind)].append(pk)
         reminders.append((pk, kind, stamp, len(recipients)))
     # no conflict is possible: scans take turns (``_scan_lock``) and the rows sent before were left out above
     _insert(Reminder, ("obligation_id", "kind", "sent_at", "recipients"), reminders)
     result.webhooks = deliveries_queue(_webhook_items(fresh, rows))
+    said = _Texts(rows)
     rows_out = [
-        (uid, text, url, stamp) for (uid, kind), items in notes.items() for text, url in _digest(kind, items)
+        (uid, text, url, stamp)
+        for (uid, kind), pks in notes.items()
+        for text, url in _digest(kind, pks, said)
     ]
     _insert(Notification, ("recipient_id", "text", "url", "created_at"), rows_out)
     result.reminders, result.notifications = len(reminders), len(rows_out)
-    messages = _mail_messages(mails)
+    messages = _mail_messages(mails, said)
     if messages:
         transaction.on_commit(lambda: _mail(messages))
         result.emails = sum(len(m[3]) for m in messages)
 
 
+class _Texts:
+    """What each reminder says, worked out only for the reminders that are shown one by one."""
+
+    def __init__(self, rows: dict[int, _Due]) -> None:
+        self.rows = rows
+        self.said: dict[tuple[int, str], tuple[str, str]] = {}
+
+    def __call__(self, pk: int, kind: str) -> tuple[str, str]:
+        key = (pk, kind)
+        if key not in self.said:
+            self.said[key] = _reminder_text(self.rows[pk], kind)
+        return self.said[key]
+
+    def body(self, pk: int, kind: str) -> str:
+        text, url = self(pk, kind)
+        return f"{text}\n依据：{self.rows[pk].cite}\n办理：{settings.GOVIT_BASE_URL}{url}"
+
+
 # More reminders of one kind than this for one person in one scan come as one summary message (the list is
 # on the 期限事项 page), so a backlog does not bury the message centre or the mailbox.
 DIGEST_AFTER = 20
+_DIGEST_LISTED = 100  # obligations listed in a summary e-mail
 _DIGEST_STATES = {
     ReminderKind.DUE_SOON: ObligationState.DUE_SOON,
     ReminderKind.OVERDUE: ObligationState.OVERDUE,
 }
 
 
-def _digest(kind: str, items: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def _digest(kind: str, pks: list[int], said: _Texts) -> list[tuple[str, str]]:
     """One person's (text, page) reminders of one kind, or one summary when there are many."""
-    if len(items) <= DIGEST_AFTER:
-        return items
+    if len(pks) <= DIGEST_AFTER:
+        return [said(pk, kind) for pk in pks]
     state = _DIGEST_STATES.get(ReminderKind(kind), ObligationState.OVERDUE)
-    text = f"【{_LABELS[kind]}】共 {len(items)} 项期限事项，如：{items[0][0].split('】', 1)[-1]}"
+    text = f"【{_LABELS[kind]}】共 {len(pks)} 项期限事项，如：{said(pks[0], kind)[0].split('】', 1)[-1]}"
     return [(text[:255], f"/obligations/?state={state}")]
 
 
 def _mail_messages(
-    mails: dict[tuple[str, str], list[tuple[str, str]]],
+    mails: dict[tuple[str, str], list[int]], said: _Texts
 ) -> list[tuple[str, str, str | None, list[str]]]:
     """The e-mails to send: one per reminder, to every address it reaches; an address with more than
     ``DIGEST_AFTER`` reminders of a kind gets one summary listing them instead."""
-    single: dict[tuple[str, str], list[str]] = defaultdict(list)
+    single: dict[tuple[int, str], list[str]] = defaultdict(list)
     messages: list[tuple[str, str, str | None, list[str]]] = []
-    for (email, kind), items in mails.items():
-        if len(items) <= DIGEST_AFTER:
-            for text, body in items:
-                single[(text, body)].append(email)
+    for (email, kind), pks in mails.items():
+        if len(pks) <= DIGEST_AFTER:
+            for pk in pks:
+                single[(pk, kind)].append(email)
             continue
-        shown = "\n\n".join(body for _text, body in items[:100])
-        more = (
-            f"\n\n另有 {len(items) - 100} 项，见{settings.GOVIT_BASE_URL}/obligations/"
-            if len(items) > 100
-            else ""
-        )
-        subject = f"[GovIT] 【{_LABELS[kind]}】共 {len(items)} 项期限事项"
-        messages.append((subject, f"{shown}{more}", None, [email]))
-    messages += [(f"[GovIT] {text}"[:200], body, None, emails) for (text, body), emails in single.items()]
+        shown = "\n\n".join(said.body(pk, kind) for pk in pks[:_DIGEST_LISTED])
+        more = len(pks) - _DIGEST_LISTED
+        tail = f"\n\n另有 {more} 项，见{settings.GOVIT_BASE_URL}/obligations/" if more > 0 else ""
+        subject = f"[GovIT] 【{_LABELS[kind]}】共 {len(pks)} 项期限事项"
+        messages.append((subject, f"{shown}{tail}", None, [email]))
+    for (pk, kind), emails in single.items():
+        messages.append((f"[GovIT] {said(pk, kind)[0]}"[:200], said.body(pk, kind), None, emails))
     return messages
 
 
@@ -613,8 +648,8 @@ _LABELS = {kind.value: kind.label for kind in ReminderKind}
 def _reminder_text(row: Any, kind: str) -> tuple[str, str]:
     """(what a reminder says, the page it points to) — the same in the message centre, e-mail and webhooks."""
     # the due date as the database gave it: a date, or its ISO text on SQLite
-    text = f"【{_LABELS[kind]}】{row['project__name']}：{row['name']}，应于 {str(row['due_on'])[:10]} 前办理"
-    return text[:255], f"/projects/{row['project_id']}/obligations/"
+    text = f"【{_LABELS[kind]}】{row.project_name}：{row.name}，应于 {str(row.due_on)[:10]} 前办理"
+    return text[:255], f"/projects/{row.project_id}/obligations/"
 
 
 def _webhook_items(
@@ -629,15 +664,15 @@ def _webhook_items(
     if any(kind == ReminderKind.ESCALATE_BUREAU for _pk, kind in fresh):
         for org_id, jurisdiction_id in Organisation.objects.filter(
             kind=OrganisationKind.COMPETENT_BUREAU,
-            jurisdiction_id__in={r["jurisdiction_id"] for r in rows.values()},
+            jurisdiction_id__in={r.jurisdiction_id for r in rows.values()},
         ).values_list("id", "jurisdiction_id"):
             bureaus[jurisdiction_id].append(org_id)
     items: list[tuple[int, str, dict[str, Any]]] = []
     for pk, kind in fresh:
         row = rows[pk]
-        targets = {row["organisation_id"]}
+        targets = {row.organisation_id}
         if kind == ReminderKind.ESCALATE_BUREAU:
-            targets.update(bureaus.get(row["jurisdiction_id"], []))
+            targets.update(bureaus.get(row.jurisdiction_id, []))
         targets &= hooked
         if not targets:
             continue
@@ -646,12 +681,12 @@ def _webhook_items(
             "text": text,
             "obligation": {
                 "id": pk,
-                "name": row["name"],
-                "due_on": str(row["due_on"])[:10],
-                "cite": row["cite"],
+                "name": row.name,
+                "due_on": str(row.due_on)[:10],
+                "cite": row.cite,
                 "url": f"{settings.GOVIT_BASE_URL}{url}",
             },
-            "project": {"id": row["project_id"], "name": row["project__name"]},
+            "project": {"id": row.project_id, "name": row.project_name},
             "reminder": {"kind": kind, "label": ReminderKind(kind).label},
         }
         items += [(org, f"obligation.{kind}", payload) for org in sorted(targets)]
@@ -693,8 +728,8 @@ def _mail(messages: list[tuple[str, str, str | None, list[str]]]) -> None:
 
 def _people(org_ids: set[int], rows: Any) -> dict[tuple[str, int], list[tuple[int, str]]]:
     """{(role, organisation or jurisdiction id): [(user id, e-mail)]} for everyone a reminder may reach."""
-    jurisdictions = {row["jurisdiction_id"] for row in rows} | {
-        row["project__jurisdiction__parent_id"] for row in rows if row["project__jurisdiction__parent_id"]
+    jurisdictions = {row.jurisdiction_id for row in rows} | {
+        row.parent_jurisdiction_id for row in rows if row.parent_jurisdiction_id
     }
     people: dict[tuple[str, int], list[tuple[int, str]]] = defaultdict(list)
     assignments = RoleAssignment.objects.filter(organisation_id__in=org_ids) | RoleAssignment.objects.filter(
@@ -714,20 +749,20 @@ def _people(org_ids: set[int], rows: Any) -> dict[tuple[str, int], list[tuple[in
 def _recipients(
     row: Any, kind: str, people: dict[tuple[str, int], list[tuple[int, str]]]
 ) -> list[tuple[int, str]]:
-    org = row["organisation_id"]
-    bureau_duty = row["organisation__kind"] == OrganisationKind.COMPETENT_BUREAU
+    org = row.organisation_id
+    bureau_duty = row.organisation_kind == OrganisationKind.COMPETENT_BUREAU
     if kind in (ReminderKind.DUE_SOON, ReminderKind.OVERDUE):
         roles = [Role.REVIEWER] if bureau_duty else [Role.CLERK, Role.UNIT_HEAD]
         found = [p for role in roles for p in people.get((role, org), [])]
     elif kind == ReminderKind.ESCALATE_HEAD:
         found = people.get((Role.LEADER if bureau_duty else Role.UNIT_HEAD, org), [])
     elif bureau_duty:  # the level above the bureau
-        parent = row["project__jurisdiction__parent_id"]
+        parent = row.parent_jurisdiction_id
         found = people.get((f"j:{Role.SUPERVISOR}", parent), []) + people.get(
             (f"j:{Role.REVIEWER}", parent), []
         )
     else:
-        found = people.get((f"j:{Role.REVIEWER}", row["jurisdiction_id"]), [])
+        found = people.get((f"j:{Role.REVIEWER}", row.jurisdiction_id), [])
     return list(dict.fromkeys(found))
 
 
