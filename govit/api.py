@@ -11,6 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
 from govit.core.errors import ServiceError
+from govit.opendata.api import router as opendata_router
 from govit.policies.api import FactsInvalid
 from govit.policies.api import router as policy_router
 from govit.projects.api import FormInvalid
@@ -19,6 +20,7 @@ from govit.projects.api import router as projects_router
 api = NinjaAPI(title="GovIT API", version="1", urls_namespace="api", auth=django_auth)
 api.add_router("/", projects_router)
 api.add_router("/", policy_router)
+api.add_router("/", opendata_router)
 
 
 def _location(loc: list[Any]) -> str:

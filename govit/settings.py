@@ -13,6 +13,7 @@ GOVIT_STORAGE        where uploaded materials are stored: local (default, GOVIT_
                      GOVIT_S3_REGION (default us-east-1), GOVIT_S3_PREFIX (key prefix, default none),
                      GOVIT_S3_ADDRESSING (path, default, or virtual)
 GOVIT_BASE_URL       the address users open, used in e-mailed links (default http://127.0.0.1:8000)
+GOVIT_OCID_PREFIX    the OCDS publisher prefix of exported contracting data (default ocds-govit-)
 GOVIT_TASKS_BACKEND  background-task backend (default django_tasks_db.DatabaseBackend: the database is
                      the queue, run `govit worker`); e.g. a Celery backend for several machines
 GOVIT_SCAN_SECONDS   how often the worker scans obligations (default 300)
@@ -259,6 +260,7 @@ GOVIT_PAGE_SIZE = 20
 GOVIT_MAX_AMOUNT_YUAN = 10**12
 
 # Where users open GovIT (links in e-mailed reminders).
+GOVIT_OCID_PREFIX = os.environ.get("GOVIT_OCID_PREFIX", "ocds-govit-")
 GOVIT_BASE_URL = os.environ.get("GOVIT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Background tasks (Django's tasks API through django-tasks; imported only in govit/core/tasks.py). The

@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from govit.opendata import views
+
+urlpatterns = [
+    path("opendata/", views.opendata_home, name="opendata_home"),
+    path("opendata/<str:code>/projects.json", views.opendata_projects, name="opendata_projects"),
+    path("opendata/<str:code>/ocds.json", views.opendata_ocds, name="opendata_ocds"),
+]
