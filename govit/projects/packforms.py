@@ -162,7 +162,7 @@ def bind(project: Project, form: Form, data: dict[str, Any] | None = None) -> Bo
             continue
         else:
             value = saved.get(spec.key) if isinstance(saved, dict) else None
-            if value in (None, "") and spec.type == "org_ref" and data is None:
+            if value in (None, "") and spec.type == "org_ref" and spec.required and data is None:
                 value = project.lead_unit.name
             bound.fields.append(BoundField(spec=spec, value=value))
     return bound
@@ -240,8 +240,10 @@ def form_check(project: Project, form: Form, raw: dict[str, Any]) -> tuple[dict[
         ):
             continue  # files are materials (documents app); facts the project holds are not retyped
         given = raw.get(spec.key)
-        if spec.type == "org_ref" and not str(given or "").strip():
-            given = project.lead_unit.name  # a unit field left empty is the declaring unit itself
+        if spec.type == "org_ref" and spec.required and not str(given or "").strip():
+            # a required unit field left empty is the declaring unit itself; an optional one (the bureau that
+            # reviews, e.g. 石嘴山 审查表's 审查单位) stays empty until that bureau fills it in
+            given = project.lead_unit.name
         value, error = _clean(spec, given)
         if error:
             errors[spec.key] = error

@@ -177,3 +177,18 @@ def test_only_the_unit_fills_the_forms_and_only_while_editable(world, login, mak
     with pytest.raises(ServiceError, match="不能填写"):
         project_form_save(actor=world["users"]["clerk"], project=project, form_id=SBB, raw=sbb(leader="李四"))
     assert Project.objects.get(pk=project.pk).form_data[SBB]["leader"] == "王强"
+
+
+def test_an_optional_unit_field_is_not_filled_with_the_declaring_unit(world, make_project):
+    """石嘴山 网络安全和密码保护审查表: the 审查单位 of each review is the bureau that reviews (A-SZS-10); left
+    empty by the applicant it stays empty, while the required 申报单位 defaults to the declaring unit."""
+    from govit.accounts.models import Jurisdiction
+    from govit.projects.packforms import declaration_forms, form_check
+
+    Jurisdiction.objects.filter(pk=world["jurisdictions"]["shucheng"].pk).update(pack_code="shizuishan")
+    project = make_project()
+    project.refresh_from_db()
+    form = next(f for f in declaration_forms(project) if f.id == "F-001-SEC-CRYPTO")
+    clean, _errors = form_check(project, form, {})
+    assert clean.get("declaring_unit") == project.lead_unit.name
+    assert not clean.get("security_reviewer") and not clean.get("crypto_reviewer")
