@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "govit.dashboards",
     "govit.opendata",
     "govit.imports",
+    "govit.seeding",
     "govit.portal",
     "django_tasks",
     "django_tasks_db",
