@@ -8,9 +8,13 @@ from govit.accounts.selectors import user_scope
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """What the main navigation shows: the annual plan only to those who oversee a jurisdiction."""
+    """What the main navigation shows: the annual plan, 查重 and 数据报送 to those who oversee a jurisdiction,
+    导入 to a bureau's reviewers."""
     scope = user_scope(getattr(request, "user", None))
-    return {"nav_oversees": bool(scope.overseen_jurisdiction_ids or scope.reviewer_jurisdiction_ids)}
+    return {
+        "nav_oversees": bool(scope.overseen_jurisdiction_ids or scope.reviewer_jurisdiction_ids),
+        "nav_imports": bool(scope.reviewer_org_ids),
+    }
 
 
 def unread_messages(request: HttpRequest) -> dict[str, Any]:
