@@ -19,25 +19,30 @@ from govit.policies.engine import PackError, load_pack
 from govit.policies.engine.windows import declaration_window
 from govit.policies.selectors import work_calendar
 from govit.projects.choices import EDITABLE_STATUSES, Status
-from govit.projects.models import DeclarationRound, Project
+from govit.projects.models import DeclarationRound, ExpertAssignment, Project
 
 
 def project_visibility_q(user: Any) -> Q:
-    """A unit sees its own and co-built projects; bureaus their jurisdictions and those below; experts what is assigned."""
+    """A unit sees its own and co-built projects; bureaus their jurisdictions and those below; experts what is
+    assigned. Written without joins (the to-many parts are subqueries), so a filter by it reads each visible
+    project once and can use the project table's own indexes."""
     scope = user_scope(user)
     q = Q(pk__in=[])
     if scope.unit_org_ids:
-        q |= Q(lead_unit_id__in=scope.unit_org_ids) | Q(co_units__id__in=scope.unit_org_ids)
+        co_built = Project.co_units.through.objects.filter(organisation_id__in=scope.unit_org_ids).values(
+            "project_id"
+        )
+        q |= Q(lead_unit_id__in=scope.unit_org_ids) | Q(pk__in=co_built)
     if scope.overseen_jurisdiction_ids:
         q |= Q(jurisdiction_id__in=scope.overseen_jurisdiction_ids) & ~Q(status=Status.DRAFT)
     if scope.is_expert:
-        q |= Q(expert_assignments__expert=user, expert_assignments__is_active=True)
+        assigned = ExpertAssignment.objects.filter(expert=user, is_active=True).values("project_id")
+        q |= Q(pk__in=assigned)
     return q
 
 
 def project_list_for_user(user: Any) -> QuerySet[Project]:
-    visible_ids = Project.objects.filter(project_visibility_q(user)).values("pk")
-    return Project.objects.filter(pk__in=visible_ids).select_related("lead_unit", "jurisdiction")
+    return Project.objects.filter(project_visibility_q(user)).select_related("lead_unit", "jurisdiction")
 
 
 def project_get_for_user(*, user: Any, project_id: int) -> Project:
