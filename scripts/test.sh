@@ -29,7 +29,7 @@ engine_line=$(grep -E '^[0-9]+ passed' var-engine.log | tail -n1 || true)
 rm -f var-engine.log
 
 step "Test suite on SQLite (with browser tests)"
-$BIN/pytest -q 2>&1 | tee var-sqlite.log || { rm -f var-sqlite.log; exit 1; }
+$BIN/pytest -q -n 2 --dist loadfile 2>&1 | tee var-sqlite.log || { rm -f var-sqlite.log; exit 1; }
 sqlite_line=$(grep -E '^[0-9]+ passed' var-sqlite.log | tail -n1 || true)
 rm -f var-sqlite.log
 
@@ -38,7 +38,7 @@ pgdir=$(mktemp -d /tmp/govit-pg.XXXXXX)
 trap 'bash scripts/pg-cluster.sh stop "$pgdir"' EXIT
 DATABASE_URL=$(bash scripts/pg-cluster.sh start "$pgdir")
 export DATABASE_URL
-$BIN/pytest -q 2>&1 | tee var-pg.log || { rm -f var-pg.log; exit 1; }
+$BIN/pytest -q -n 2 --dist loadfile 2>&1 | tee var-pg.log || { rm -f var-pg.log; exit 1; }
 pg_line=$(grep -E '^[0-9]+ passed' var-pg.log | tail -n1 || true)
 rm -f var-pg.log
 

@@ -178,3 +178,31 @@ def test_the_pack_schema_knows_every_format_govit_keeps():
     from govit.policies.engine.schema import FileKind
 
     assert set(get_args(FileKind)) == set(detect.ALLOWED)
+
+
+def test_a_2_gb_upload_is_refused_before_its_body_is_read(world, make_project, login, settings):
+    """The request says it carries 2 GB: GovIT answers 413 in Chinese without reading the body (nothing is
+    spooled to disk, nothing kept); an upload within the limit still works."""
+    project = make_project()
+    client = login(world["users"]["clerk"])
+    response = client.post(
+        f"/projects/{project.pk}/attachments/",
+        {"requirement_code": "data_sharing_list", "file": SimpleUploadedFile("大文件.pdf", PDF)},
+        CONTENT_LENGTH=str(2 * 1024**3),
+    )
+    assert response.status_code == 413
+    assert "提交的内容过大（2048 MB），单个文件上限 200 MB" in response.content.decode()
+    assert not Attachment.objects.exists()
+    assert not settings.MEDIA_ROOT.exists() or not any(p.is_file() for p in settings.MEDIA_ROOT.rglob("*"))
+    api = client.post(
+        "/api/v1/policy/evaluate",
+        data=b"{}",
+        content_type="application/json",
+        CONTENT_LENGTH=str(2 * 1024**3),
+    )
+    assert api.status_code == 413 and "单个文件上限" in api.json()["detail"]
+    ok = client.post(
+        f"/projects/{project.pk}/attachments/",
+        {"requirement_code": "data_sharing_list", "file": SimpleUploadedFile("清单.pdf", PDF)},
+    )
+    assert ok.status_code == 302 and Attachment.objects.count() == 1
