@@ -22,6 +22,23 @@ def _fresh_calendar() -> Any:
 
 
 @pytest.fixture(autouse=True)
+def _calendar_after_flush(request: Any, django_db_blocker: Any) -> Any:
+    """A test with real commits ends by emptying every table, the working-day table the migration seeded
+    included; put it back, so the tests that run after it in the same process still know 2026's holidays
+    (whatever order the files run in)."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    if "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction")
+    ):
+        from govit.policies.calendar_seed import calendar_seed
+        from govit.policies.models import CalendarDay, CalendarYear
+
+        with django_db_blocker.unblock():
+            calendar_seed(CalendarYear, CalendarDay, range(2004, 2031))
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     # The production hasher is deliberately slow; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
