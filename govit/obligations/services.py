@@ -23,6 +23,7 @@ from govit.accounts.models import Notification, Organisation, RoleAssignment
 from govit.audit.choices import Outcome
 from govit.audit.services import audit_denied, audit_record
 from govit.core import clock
+from govit.core.db import rows_insert
 from govit.core.errors import ConflictError, ServiceError
 from govit.core.forms import text_clean
 from govit.delivery.models import Filing, ProgressReport
@@ -567,7 +568,7 @@ def _remind(sends: list[tuple[int, str]], rows: dict[int, _Due], result: ScanRes
                 mails[(email, kind)].append(pk)
         reminders.append((pk, kind, stamp, len(recipients)))
     # no conflict is possible: scans take turns (``_scan_lock``) and the rows sent before were left out above
-    _insert(Reminder, ("obligation_id", "kind", "sent_at", "recipients"), reminders)
+    rows_insert(Reminder, ("obligation_id", "kind", "sent_at", "recipients"), reminders)
     result.webhooks = deliveries_queue(_webhook_items(fresh, rows))
     said = _Texts(rows)
     rows_out = [
@@ -575,7 +576,7 @@ def _remind(sends: list[tuple[int, str]], rows: dict[int, _Due], result: ScanRes
         for (uid, kind), pks in notes.items()
         for text, url in _digest(kind, pks, said)
     ]
-    _insert(Notification, ("recipient_id", "text", "url", "created_at"), rows_out)
+    rows_insert(Notification, ("recipient_id", "text", "url", "created_at"), rows_out)
     result.reminders, result.notifications = len(reminders), len(rows_out)
     messages = _mail_messages(mails, said)
     if messages:
@@ -696,27 +697,6 @@ def _webhook_items(
 def _db_moment(model: Any, moment: dt.datetime) -> Any:
     """``moment`` as the database behind ``model`` stores a datetime, converted once for all the rows."""
     return connections[router.db_for_write(model)].ops.adapt_datetimefield_value(moment)
-
-
-def _insert(model: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    """Many rows at once: at province scale the ORM's per-object work would cost more than the writing
-    itself. ``rows`` hold values as the database takes them (datetimes through ``_db_moment``)."""
-    if not rows:
-        return
-    connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    names = ", ".join(quote(model._meta.get_field(c).column) for c in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":  # one prepared statement run for every row, in C
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
-            return
-        # PostgreSQL: COPY streams the rows (a large multi-row INSERT costs more in the driver's query
-        # parsing than in the server)
-        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
 
 
 def _mail(messages: list[tuple[str, str, str | None, list[str]]]) -> None:

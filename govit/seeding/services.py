@@ -31,6 +31,7 @@ from govit.audit.hashing import event_digest, sm3_hex
 from govit.audit.models import AuditChainHead, AuditEvent
 from govit.audit.services import audit_record
 from govit.core import clock
+from govit.core.db import rows_insert
 from govit.core.errors import ServiceError
 from govit.delivery.choices import CLAUSES, ContractKind, ProcurementLot, ProcurementMethod, ProcurementRoute
 from govit.delivery.models import Contract, Payment, Procurement
@@ -47,7 +48,7 @@ from govit.projects.models import DeclarationRound, Project, ProjectTransition
 from govit.seeding import vocab
 from govit.workflow.choices import FORWARD, Outcome
 from govit.workflow.models import ProjectApproval, StageDecision
-from govit.workflow.selectors import route_state
+from govit.workflow.selectors import APPROVED_ONWARDS, route_state
 
 BATCH = 2000
 AUDIT_BATCH = 20000
@@ -355,28 +356,6 @@ def _rounds_ensure(site: _Site, options: SeedOptions) -> dict[int, int]:
 # ------------------------------------------------------------------ writing rows
 
 
-def _table_columns(model: type[models.Model], columns: tuple[str, ...]) -> tuple[str, str]:
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    names = ", ".join(quote(str(getattr(model._meta.get_field(c), "column", c))) for c in columns)
-    return table, names
-
-
-def _insert(model: type[models.Model], columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    """Many rows in one go: a prepared statement run per row on SQLite, COPY on PostgreSQL."""
-    if not rows:
-        return
-    table, names = _table_columns(model, columns)
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
-            return
-        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-
-
 def _next_id(model: type[models.Model]) -> int:
     top = model._default_manager.aggregate(top=models.Max("pk"))["top"]
     return int(top or 0) + 1
@@ -665,17 +644,6 @@ _ACTIONS: dict[str, str] = {
 }
 _STATUS_CODES = list(Status.values)
 _STATUS_INDEX = {code: i for i, code in enumerate(_STATUS_CODES)}
-_APPROVED_AND_LATER = frozenset(
-    {
-        Status.APPROVED,
-        Status.IN_CONSTRUCTION,
-        Status.SUSPENDED,
-        Status.ACCEPTED,
-        Status.IN_OPERATION,
-        Status.RETIRED,
-        Status.TERMINATED,
-    }
-)
 _BUILT = frozenset(
     {Status.IN_CONSTRUCTION, Status.SUSPENDED, Status.ACCEPTED, Status.IN_OPERATION, Status.RETIRED}
 )
@@ -714,21 +682,21 @@ class _Rows:
     obligations: list[tuple[Any, ...]] = field(default_factory=list)
 
     def write(self) -> None:
-        _insert(Project, PROJECT_COLUMNS, self.projects)
-        _insert(ProjectTransition, TRANSITION_COLUMNS, self.transitions)
-        _insert(StageDecision, DECISION_COLUMNS, self.decisions)
-        _insert(ProjectApproval, APPROVAL_COLUMNS, self.approvals)
-        _insert(Procurement, PROCUREMENT_COLUMNS, self.procurements)
-        _insert(Contract, CONTRACT_COLUMNS, self.contracts)
-        _insert(Payment, PAYMENT_COLUMNS, self.payments)
-        _insert(InitialAcceptance, INITIAL_COLUMNS, self.initials)
-        _insert(AcceptanceApplication, APPLICATION_COLUMNS, self.applications)
-        _insert(Attachment, ATTACHMENT_COLUMNS, self.attachments)
-        _insert(ExpertDraw, DRAW_COLUMNS, self.draws)
-        _insert(DrawMember, MEMBER_COLUMNS, self.members)
-        _insert(ExpertReview, REVIEW_COLUMNS, self.reviews)
-        _insert(PanelConclusion, CONCLUSION_COLUMNS, self.conclusions)
-        _insert(Obligation, OBLIGATION_COLUMNS, self.obligations)
+        rows_insert(Project, PROJECT_COLUMNS, self.projects)
+        rows_insert(ProjectTransition, TRANSITION_COLUMNS, self.transitions)
+        rows_insert(StageDecision, DECISION_COLUMNS, self.decisions)
+        rows_insert(ProjectApproval, APPROVAL_COLUMNS, self.approvals)
+        rows_insert(Procurement, PROCUREMENT_COLUMNS, self.procurements)
+        rows_insert(Contract, CONTRACT_COLUMNS, self.contracts)
+        rows_insert(Payment, PAYMENT_COLUMNS, self.payments)
+        rows_insert(InitialAcceptance, INITIAL_COLUMNS, self.initials)
+        rows_insert(AcceptanceApplication, APPLICATION_COLUMNS, self.applications)
+        rows_insert(Attachment, ATTACHMENT_COLUMNS, self.attachments)
+        rows_insert(ExpertDraw, DRAW_COLUMNS, self.draws)
+        rows_insert(DrawMember, MEMBER_COLUMNS, self.members)
+        rows_insert(ExpertReview, REVIEW_COLUMNS, self.reviews)
+        rows_insert(PanelConclusion, CONCLUSION_COLUMNS, self.conclusions)
+        rows_insert(Obligation, OBLIGATION_COLUMNS, self.obligations)
 
 
 @dataclass
@@ -866,7 +834,7 @@ class _Generator:
             elif status == Status.NOT_SUPPORTED:
                 stop_at, end_kind = (r.randrange(0, len(route)) if route else 0), "fail"
             # one project in eight that went on was returned once before (a second round)
-            if status in _APPROVED_AND_LATER and route and r.random() < 0.125:
+            if status in APPROVED_ONWARDS and route and r.random() < 0.125:
                 at_stage = r.randrange(0, len(route))
                 when = steps.step(r, 5, 25)
                 stage = route[at_stage]
@@ -916,7 +884,7 @@ class _Generator:
                     decisions.append((round_no, when, stage, outcome, reason, None, ""))
                     move(when, Status.NOT_SUPPORTED, stage.id, reviewer, f"{stage.name}：不通过。{reason}")
                 current_stage = stage.id
-            elif status in _APPROVED_AND_LATER:
+            elif status in APPROVED_ONWARDS:
                 when = steps.step(r, 5, 30)
                 budget = int(total * r.uniform(0.85, 1.0)) // 100 * 100
                 number = f"{site.abbreviation}立〔{_day(when).year}〕{pid}号"
@@ -1590,7 +1558,7 @@ def _audit_write(
                     )
                 )
                 prev = digest
-            _insert(AuditEvent, columns, rows)
+            rows_insert(AuditEvent, columns, rows)
             head.last_seq, head.last_hash = seq, prev
             head.save(update_fields=["last_seq", "last_hash"])
         written += len(chunk)

@@ -30,17 +30,9 @@ from govit.projects.choices import Status
 from govit.projects.models import Project, ProjectTransition
 from govit.seeding.services import province_seed, seed_options_parse
 from govit.workflow.models import ProjectApproval, StageDecision
+from govit.workflow.selectors import APPROVED_ONWARDS
 
 N = 300
-APPROVED_AND_LATER = {
-    Status.APPROVED,
-    Status.IN_CONSTRUCTION,
-    Status.SUSPENDED,
-    Status.ACCEPTED,
-    Status.IN_OPERATION,
-    Status.RETIRED,
-    Status.TERMINATED,
-}
 
 
 @pytest.fixture
@@ -86,11 +78,11 @@ def test_every_status_and_what_it_implies(seeded: dict[str, Any]) -> None:
         assert all(a[1] == b[0] for a, b in itertools.pairwise(path))
 
     # 立项: every approved-or-later project has one approval, numbers unique
-    approvals = ProjectApproval.objects.filter(project__status__in=APPROVED_AND_LATER)
-    assert approvals.count() == sum(statuses[s] for s in APPROVED_AND_LATER)
+    approvals = ProjectApproval.objects.filter(project__status__in=APPROVED_ONWARDS)
+    assert approvals.count() == sum(statuses[s] for s in APPROVED_ONWARDS)
     numbers = list(ProjectApproval.objects.values_list("approval_number", flat=True))
     assert len(numbers) == len(set(numbers))
-    assert not ProjectApproval.objects.exclude(project__status__in=APPROVED_AND_LATER).exists()
+    assert not ProjectApproval.objects.exclude(project__status__in=APPROVED_ONWARDS).exists()
     assert (
         StageDecision.objects.filter(outcome="revise", project__status=Status.RETURNED).count()
         >= statuses[Status.RETURNED]
