@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -10,7 +11,10 @@ from django.db.models import QuerySet
 from govit.accounts.choices import OrganisationKind
 from govit.accounts.models import Jurisdiction, Organisation
 from govit.accounts.selectors import user_scope
+from govit.audit.models import AuditEvent
+from govit.core import clock
 from govit.core.errors import NotFoundError
+from govit.imports.choices import BatchState
 from govit.imports.models import ImportBatch, ImportedProject
 from govit.projects.models import Project
 from govit.workflow.models import ProjectApproval
@@ -92,3 +96,26 @@ def approval_numbers_taken(numbers: Iterable[str]) -> set[str]:
             )
         )
     return taken
+
+
+# A commit running longer than this is taken to have stopped (its worker ended; the database rolled the commit
+# back), and the bureau may start it again. The commit itself imports once however often it is started.
+COMMIT_STALE_AFTER = dt.timedelta(minutes=10)
+
+
+def batch_commit_stalled(batch: ImportBatch) -> bool:
+    """Whether a batch marked 导入中 has been so for longer than ``COMMIT_STALE_AFTER`` since it was last asked
+    to commit."""
+    if batch.state != BatchState.COMMITTING:
+        return False
+    asked = (
+        AuditEvent.objects.filter(
+            action__in=["import.commit_request", "import.commit_retry"],
+            target_type=ImportBatch._meta.label,
+            target_id=str(batch.pk),
+        )
+        .order_by("-seq")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return asked is None or clock.now() - asked > COMMIT_STALE_AFTER

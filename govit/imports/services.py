@@ -175,7 +175,14 @@ def import_batch_commit_request(*, actor: Any, batch: ImportBatch) -> ImportBatc
         if locked.state == BatchState.COMMITTED:
             raise ConflictError(f"该批次已导入 {locked.projects_created} 个项目，不会重复导入")
         if locked.state == BatchState.COMMITTING:
-            raise ConflictError("该批次正在导入，请稍候")
+            if not selectors.batch_commit_stalled(locked):
+                raise ConflictError("该批次正在导入，请稍候")
+            # the commit stopped without finishing (nothing of it was saved): start it again
+            audit_record(
+                actor=actor, action="import.commit_retry", target=locked, after={"rows": locked.rows_valid}
+            )
+            transaction.on_commit(lambda: _enqueue("commit", locked.pk))
+            return locked
         if locked.state == BatchState.PARSING:
             raise ConflictError("该批次尚未检查完毕，请待检查完成后再导入")
         if locked.state == BatchState.FAILED or locked.error_count:

@@ -161,6 +161,7 @@ def _batch_page(request: HttpRequest, batch: ImportBatch, status: int = 200) -> 
             "errors": [problem_text(p) for p in errors.object_list],
             "errors_page": errors,
             "may_commit": batch.state == BatchState.READY and not batch.error_count,
+            "stalled": selectors.batch_commit_stalled(batch),
             "imported": selectors.batch_projects(batch) if batch.state == BatchState.COMMITTED else [],
         },
         status=status,

@@ -152,3 +152,36 @@ def test_only_the_bureaus_reviewer_commits(world, checked_batch):
     assert AuditEvent.objects.filter(action="import.commit_denied", outcome="denied").count() == 3
     batch.refresh_from_db()
     assert batch.state == "ready" and batch.committed_by is None
+
+
+@pytest.mark.parametrize(
+    ("minutes", "restarted"), [(9, False), (10, False), (11, True)], ids=["9 min", "10 min", "11 min"]
+)
+def test_a_commit_whose_worker_stopped_can_be_started_again(world, checked_batch, login, minutes, restarted):
+    """The worker died during 导入中 (the database rolled the commit back): after 10 minutes the batch page
+    offers 重新开始导入, which queues the commit again (audited); before that a second request is refused.
+    However often started, the batch imports once."""
+    import datetime as dt
+
+    from govit.core import clock
+    from govit.core.errors import ConflictError
+
+    reviewer = world["users"]["reviewer"]
+    start = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
+    with clock.frozen_at(start):
+        batch = checked_batch([good_row(n) for n in range(2, 7)])
+        import_batch_commit_request(actor=reviewer, batch=batch)  # … and its worker never runs it
+    with clock.frozen_at(start + dt.timedelta(minutes=minutes)):
+        batch.refresh_from_db()
+        page = login(reviewer).get(f"/imports/{batch.pk}/").content.decode()
+        assert ('id="retry-button"' in page) is restarted
+        if not restarted:
+            with pytest.raises(ConflictError, match="正在导入"):
+                import_batch_commit_request(actor=reviewer, batch=batch)
+            return
+        import_batch_commit_request(actor=reviewer, batch=batch)
+        assert AuditEvent.objects.filter(action="import.commit_retry").count() == 1
+        done = import_batch_commit(batch_id=batch.pk)
+        again = import_batch_commit(batch_id=batch.pk)  # the first worker's task, arriving late
+    assert done.state == again.state == "committed"
+    assert Project.objects.count() == 5
