@@ -21,21 +21,23 @@ def _fresh_calendar() -> Any:
         selectors.work_calendar_reset()
 
 
-@pytest.fixture(autouse=True)
-def _calendar_after_flush(request: Any, django_db_blocker: Any) -> Any:
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
     """A test with real commits ends by emptying every table, the working-day table the migration seeded
-    included; put it back, so the tests that run after it in the same process still know 2026's holidays
-    (whatever order the files run in)."""
-    yield
-    marker = request.node.get_closest_marker("django_db")
-    if "transactional_db" in request.fixturenames or (
-        marker is not None and marker.kwargs.get("transaction")
-    ):
+    included; once its teardown is over, put that table back, so the tests that run after it in the same
+    process still know 2026's holidays (whatever order the files run in)."""
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    if "transactional_db" in fixtures or (marker is not None and marker.kwargs.get("transaction")):
+        from pytest_django.plugin import blocking_manager_key
+
         from govit.policies.calendar_seed import calendar_seed
         from govit.policies.models import CalendarDay, CalendarYear
 
-        with django_db_blocker.unblock():
+        with item.config.stash[blocking_manager_key].unblock():
             calendar_seed(CalendarYear, CalendarDay, range(2004, 2031))
+    return result
 
 
 @pytest.fixture(autouse=True)
