@@ -29,6 +29,8 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     result = yield
     marker = item.get_closest_marker("django_db")
     fixtures = getattr(item, "fixturenames", ())
+    if nextitem is None:  # the last test of this process: its test database is gone with it
+        return result
     if "transactional_db" in fixtures or (marker is not None and marker.kwargs.get("transaction")):
         from pytest_django.plugin import blocking_manager_key
 

@@ -49,6 +49,9 @@ def calendar_seed(calendar_year_model: Any, calendar_day_model: Any, years: rang
             [calendar_day_model(date=d, is_workday=w, note=n) for d, w, n in exceptions],
             ignore_conflicts=True,
         )
-        calendar_year_model.objects.create(year=year, source="chinese-calendar（国务院办公厅放假安排通知）")
+        # bulk_create: seeding is not an edit, so no signal asks for open obligations to be recomputed
+        calendar_year_model.objects.bulk_create(
+            [calendar_year_model(year=year, source="chinese-calendar（国务院办公厅放假安排通知）")]
+        )
         added += 1
     return added
