@@ -26,11 +26,15 @@ def cell_set(cell: Cell, value: Any) -> None:
         cell.data_type = "s"
 
 
-def row_append(sheet: Worksheet, values: Iterable[Any]) -> int:
-    """Append ``values`` as the next row, strings as text; returns the new row's number."""
-    values = list(values)
-    sheet.append([None] * len(values)) if values else sheet.append([])
-    row = sheet.max_row
-    for column, value in enumerate(values, start=1):
-        cell_set(sheet.cell(row=row, column=column), value)
-    return row
+def row_append(sheet: Worksheet, values: Iterable[Any]) -> list[Cell]:
+    """Append ``values`` as the next row, strings as text; returns the row's cells (to style them). Each row
+    costs the same however long the sheet is: nothing here asks the sheet for its size, which openpyxl works
+    out by looking at every cell."""
+    cells = []
+    for value in values:
+        cell = Cell(sheet, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"
+        cells.append(cell)
+    sheet.append(cells)
+    return cells

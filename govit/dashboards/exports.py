@@ -41,8 +41,8 @@ def chart_xlsx(board: Dashboard, chart: Chart) -> bytes:
     row_append(sheet, [f"统计范围：{board.scope.label}"])
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
     sheet["A2"].font = Font(name=FONT, size=10)
-    header = row_append(sheet, [column.heading for column in chart.columns])
-    for cell in sheet[header]:
+    heading = row_append(sheet, [column.heading for column in chart.columns])
+    for cell in heading:
         cell.font = Font(name=FONT, bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = BORDER
@@ -52,15 +52,15 @@ def chart_xlsx(board: Dashboard, chart: Chart) -> bytes:
             wan_exact(int(value)) if column.kind == YUAN else value
             for column, value in zip(chart.columns, values, strict=True)
         ]
-        number = row_append(sheet, cells)  # unit and jurisdiction names stay text
-        for cell, column in zip(sheet[number], chart.columns, strict=True):
+        # unit and jurisdiction names stay text
+        for cell, column in zip(row_append(sheet, cells), chart.columns, strict=True):
             cell.font = Font(name=FONT, bold=is_total)
             cell.border = BORDER
             if column.kind == YUAN:
                 cell.number_format = WAN_FORMAT
     for index, column in enumerate(chart.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = 30 if not column.numeric else 18
-    sheet.freeze_panes = sheet.cell(row=header + 1, column=1)
+    sheet.freeze_panes = sheet.cell(row=heading[0].row + 1, column=1)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -60,8 +60,7 @@ def template_xlsx(*, jurisdiction_name: str, units: list[str], max_rows: int, ma
     for line in notes_lines(jurisdiction_name=jurisdiction_name, max_rows=max_rows, max_mb=max_mb):
         row_append(notes, [line])
     row_append(notes, [])
-    header_row = row_append(notes, ["列名", "是否必填", "填写说明", "可选值"])
-    for cell in notes[header_row]:
+    for cell in row_append(notes, ["列名", "是否必填", "填写说明", "可选值"]):
         cell.font = Font(name=FONT, bold=True)
     for column in COLUMNS:
         row_append(

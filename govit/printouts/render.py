@@ -90,14 +90,12 @@ def _sheet_table(
     sheet["A1"].alignment = Alignment(horizontal="center")
     for line in lines:
         row_append(sheet, [line])
-    number = row_append(sheet, header)
-    for cell in sheet[number]:
+    for cell in row_append(sheet, header):
         cell.font = Font(name=FONT, bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = BORDER
     for row in rows:
-        number = row_append(sheet, row)
-        for cell in sheet[number]:
+        for cell in row_append(sheet, row):
             cell.font = Font(name=FONT, bold=row[0] in {"平均分"})
             cell.border = BORDER
             cell.alignment = Alignment(vertical="center", wrap_text=True)

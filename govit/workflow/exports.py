@@ -37,8 +37,7 @@ def _table(
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = BORDER
     for row in rows:
-        row_append(sheet, row)  # names and numbers typed by users stay text
-        for cell in sheet[sheet.max_row]:
+        for cell in row_append(sheet, row):  # names typed by users stay text
             cell.font = Font(name=FONT, bold=row[0] == "合计")
             cell.border = BORDER
             if isinstance(cell.value, Decimal):
