@@ -86,8 +86,9 @@ def keys(client: Any) -> list[str]:
 
 def test_versions_are_objects_in_the_bucket_and_download_streams_them(world, make_project, upload, bucket):
     project = make_project()
+    revised = docx_bytes()  # built once: a zip records the time it was written
     first = upload(project, "data_sharing_list", PDF, "共享清单.pdf")
-    second = upload(project, "data_sharing_list", docx_bytes(), "共享清单（修订）.docx")
+    second = upload(project, "data_sharing_list", revised, "共享清单（修订）.docx")
     assert type(default_storage._wrapped).__name__ == "S3Storage"
     stored = keys(bucket)
     assert stored == sorted(f"govit/{a.file.name}" for a in (first, second))
@@ -97,7 +98,7 @@ def test_versions_are_objects_in_the_bucket_and_download_streams_them(world, mak
 
     clerk = Client()
     clerk.force_login(world["users"]["clerk"])
-    for attachment, content in ((first, PDF), (second, docx_bytes())):
+    for attachment, content in ((first, PDF), (second, revised)):
         response = clerk.get(f"/attachments/{attachment.pk}/download/")
         assert response.status_code == 200
         assert b"".join(response.streaming_content) == content
