@@ -5,31 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
+from govit.core.money import yuan_to_wan, yuan_to_wan_exact_text
 from govit.dashboards.choices import CHART_TOP, ChartKey
 
 TEXT = "text"
 COUNT = "count"
 YUAN = "yuan"  # stored in 元, shown in 万元
-
-YUAN_PER_WAN = Decimal(10_000)
-
-
-def wan_exact(yuan: int) -> Decimal:
-    """元 -> 万元, exact (at most four decimals)."""
-    return Decimal(yuan) / YUAN_PER_WAN
-
-
-def wan_text(yuan: int) -> str:
-    """元 -> '1,234.5678' 万元: exact to the yuan, two to four decimals (like the .xlsx exports)."""
-    text = f"{wan_exact(yuan):,.4f}"
-    for _ in range(2):
-        if text.endswith("0"):
-            text = text[:-1]
-    return text
-
 
 # ------------------------------------------------------------------ what a chart is
 
@@ -86,7 +69,7 @@ class Chart:
     def cell_text(self, index: int, value: Any) -> str:
         kind = self.columns[index].kind
         if kind == YUAN:
-            return wan_text(int(value))
+            return yuan_to_wan_exact_text(int(value))
         return str(value)
 
     def display(self, row: Sequence[Any]) -> list[tuple[str, Column]]:
@@ -107,7 +90,7 @@ class Chart:
 
     def as_json(self) -> dict[str, Any]:
         def number(index: int, value: Any) -> float | int:
-            return float(wan_exact(int(value))) if self.columns[index].kind == YUAN else int(value)
+            return float(yuan_to_wan(int(value))) if self.columns[index].kind == YUAN else int(value)
 
         def plain(index: int, value: Any) -> Any:
             return number(index, value) if self.columns[index].numeric else value

@@ -9,8 +9,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from govit.core.money import yuan_to_wan
 from govit.core.spreadsheets import row_append
-from govit.dashboards.charts import YUAN, Chart, wan_exact
+from govit.dashboards.charts import YUAN, Chart
 from govit.dashboards.selectors import Dashboard
 
 WAN_FORMAT = "#,##0.00##"
@@ -49,7 +50,7 @@ def chart_xlsx(board: Dashboard, chart: Chart) -> bytes:
     lines = [(values, False) for values in chart.rows] + [(chart.total, True)]
     for values, is_total in lines:
         cells = [
-            wan_exact(int(value)) if column.kind == YUAN else value
+            yuan_to_wan(int(value)) if column.kind == YUAN else value
             for column, value in zip(chart.columns, values, strict=True)
         ]
         # unit and jurisdiction names stay text

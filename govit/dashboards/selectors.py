@@ -14,7 +14,8 @@ from govit.acceptance.choices import ApplicationStatus, EvaluationKind
 from govit.acceptance.models import AcceptanceApplication, Evaluation
 from govit.accounts.models import Jurisdiction, Organisation
 from govit.accounts.selectors import user_scope
-from govit.dashboards.charts import COUNT, COUNT_AND_AMOUNT, YUAN, Chart, Column, Plot, wan_exact, wan_text
+from govit.core.money import yuan_to_wan, yuan_to_wan_exact_text
+from govit.dashboards.charts import COUNT, COUNT_AND_AMOUNT, YUAN, Chart, Column, Plot
 from govit.dashboards.choices import AMOUNT_BANDS, CHART_TOP, ChartKey
 from govit.obligations.choices import ObligationState
 from govit.obligations.models import Obligation
@@ -107,11 +108,11 @@ class Dashboard:
 
     @property
     def total_text(self) -> str:
-        return wan_text(self.total_yuan)
+        return yuan_to_wan_exact_text(self.total_yuan)
 
     @property
     def approved_text(self) -> str:
-        return wan_text(self.approved_yuan)
+        return yuan_to_wan_exact_text(self.approved_yuan)
 
     @property
     def year_label(self) -> str:
@@ -392,9 +393,9 @@ def dashboard_json(board: Dashboard) -> dict[str, Any]:
         "year": board.year,
         "summary": {
             "projects": board.project_count,
-            "total_wan": float(wan_exact(board.total_yuan)),
+            "total_wan": float(yuan_to_wan(board.total_yuan)),
             "approved_projects": board.approved_count,
-            "approved_wan": float(wan_exact(board.approved_yuan)),
+            "approved_wan": float(yuan_to_wan(board.approved_yuan)),
             "overdue_obligations": board.overdue_count,
         },
         "charts": [chart.as_json() for chart in board.charts],

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from govit.core.money import YUAN_PER_WAN
+from govit.core.money import YUAN_PER_WAN, yuan_to_wan_exact_text
 from govit.policies.engine.schema import FormField
 
 # XML 1.0 does not allow these (a pasted form feed or vertical tab would make the file unreadable).
@@ -26,23 +26,9 @@ def clean_text(value: Any) -> str:
     return _CONTROL.sub("", text).strip()
 
 
-def wan_text(amount: Decimal | int | None) -> str:
-    """万元 with two to four decimals: Decimal('12.3456') -> '12.3456', Decimal('12.5') -> '12.50'."""
-    if amount is None:
-        return ""
-    wan = Decimal(amount).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
-    text = f"{wan:,.4f}"
-    for _ in range(2):  # drop up to two trailing zeros, keep at least two decimals
-        if text.endswith("0"):
-            text = text[:-1]
-    return text
-
-
 def yuan_as_wan(yuan: int | None) -> str:
-    """Integer 元 in 万元 (exact to the yuan): 12_345_678 -> '1,234.5678'."""
-    if yuan is None:
-        return ""
-    return wan_text(Decimal(yuan) / YUAN_PER_WAN)
+    """Integer 元 in 万元 (exact to the yuan): 12_345_678 -> '1,234.5678'; nothing for no amount."""
+    return "" if yuan is None else yuan_to_wan_exact_text(yuan)
 
 
 def date_text(value: dt.date | dt.datetime | str | None) -> str:
@@ -86,7 +72,8 @@ def field_text(spec: FormField, value: Any) -> str:
         return month_range_text(value)
     if spec.type == "money_wan":
         try:
-            return wan_text(Decimal(str(value).replace(",", "")))
+            wan = Decimal(str(value).replace(",", ""))
+            return yuan_to_wan_exact_text(int((wan * YUAN_PER_WAN).quantize(Decimal(1), ROUND_HALF_UP)))
         except InvalidOperation:
             return clean_text(value)
     if spec.type == "money_yuan":

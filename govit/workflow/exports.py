@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from govit.core.money import yuan_to_wan
 from govit.core.spreadsheets import row_append
 from govit.workflow.selectors import AnnualPlan
 
@@ -18,10 +19,6 @@ WAN_FORMAT = "#,##0.00##"
 FONT = "宋体"
 _thin = Side(style="thin", color="999999")
 BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
-
-
-def _wan(yuan: int) -> Decimal:
-    return Decimal(yuan) / Decimal(10_000)
 
 
 def _table(
@@ -76,9 +73,9 @@ def annual_plan_xlsx(plan: AnnualPlan) -> bytes:
                 project.name,
                 project.get_nature_display(),
                 project.get_procurement_category_display(),
-                _wan(project.total_yuan),
-                _wan(row.approval.approved_budget_yuan),
-                *[_wan(row.funding[code]) for code, _label in sources],
+                yuan_to_wan(project.total_yuan),
+                yuan_to_wan(row.approval.approved_budget_yuan),
+                *[yuan_to_wan(row.funding[code]) for code, _label in sources],
                 row.approval.approval_number,
                 row.approval.approved_on.isoformat(),
             ]
@@ -90,9 +87,9 @@ def annual_plan_xlsx(plan: AnnualPlan) -> bytes:
             "",
             "",
             "",
-            _wan(plan.total.declared_yuan),
-            _wan(plan.total.approved_yuan),
-            *[_wan(amount) for _code, _label, amount in plan.by_source],
+            yuan_to_wan(plan.total.declared_yuan),
+            yuan_to_wan(plan.total.approved_yuan),
+            *[yuan_to_wan(amount) for _code, _label, amount in plan.by_source],
             "",
             "",
         ]
@@ -101,11 +98,16 @@ def annual_plan_xlsx(plan: AnnualPlan) -> bytes:
 
     units = book.create_sheet("按单位汇总")
     unit_rows: list[list[object]] = [
-        [total.label, total.count, _wan(total.declared_yuan), _wan(total.approved_yuan)]
+        [total.label, total.count, yuan_to_wan(total.declared_yuan), yuan_to_wan(total.approved_yuan)]
         for total in plan.by_unit
     ]
     unit_rows.append(
-        ["合计", plan.total.count, _wan(plan.total.declared_yuan), _wan(plan.total.approved_yuan)]
+        [
+            "合计",
+            plan.total.count,
+            yuan_to_wan(plan.total.declared_yuan),
+            yuan_to_wan(plan.total.approved_yuan),
+        ]
     )
     _table(
         units,
@@ -116,8 +118,10 @@ def annual_plan_xlsx(plan: AnnualPlan) -> bytes:
     )
 
     by_source = book.create_sheet("按资金来源汇总")
-    source_rows: list[list[object]] = [[label, _wan(amount)] for _code, label, amount in plan.by_source]
-    source_rows.append(["合计", _wan(sum(amount for _c, _l, amount in plan.by_source))])
+    source_rows: list[list[object]] = [
+        [label, yuan_to_wan(amount)] for _code, label, amount in plan.by_source
+    ]
+    source_rows.append(["合计", yuan_to_wan(sum(amount for _c, _l, amount in plan.by_source))])
     _table(by_source, f"{title}（按资金来源）", ["资金来源", "金额（万元）"], source_rows, [24, 18])
 
     buffer = io.BytesIO()

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from govit.acceptance.models import AcceptanceApplication, Evaluation
 from govit.audit.models import AuditEvent
-from govit.dashboards.charts import wan_text
+from govit.core.money import yuan_to_wan_exact_text
 from govit.dashboards.choices import AMOUNT_BANDS
 from govit.dashboards.tests.conftest import (
     application,
@@ -250,7 +250,9 @@ def test_each_xlsx_matches_its_table(world, login, portfolio, key):
         if value is None:
             return ""
         if heading.endswith("（万元）"):
-            return wan_text(int((Decimal(str(value)) * 10_000).quantize(Decimal(1), ROUND_HALF_UP)))
+            return yuan_to_wan_exact_text(
+                int((Decimal(str(value)) * 10_000).quantize(Decimal(1), ROUND_HALF_UP))
+            )
         return str(value)
 
     assert [[shown(h, v) for h, v in zip(headers[key], row, strict=True)] for row in body] == tables[key]
