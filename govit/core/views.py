@@ -8,7 +8,8 @@ from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.forms import BaseForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from govit.core.errors import ServiceError
 
@@ -52,3 +53,22 @@ def posted_prefixed(request: HttpRequest, prefix: str) -> dict[str, str]:
     return {
         key[len(prefix) :]: str(request.POST.get(key, "")) for key in request.POST if key.startswith(prefix)
     }
+
+
+def refused_page(
+    request: HttpRequest,
+    message: str,
+    *,
+    status: int,
+    heading: str | None = None,
+    back: tuple[str, str] = ("home", "返回首页"),
+) -> HttpResponse:
+    """A request that cannot be answered, on a page of its own: the reason in Chinese and the way back, with
+    ``status`` (403, 404, 400 …)."""
+    heading = heading or {404: "未找到", 403: "无权访问"}.get(status, "无法办理")
+    return render(
+        request,
+        "core/refused.html",
+        {"heading": heading, "message": message, "back": back[0], "back_label": back[1]},
+        status=status,
+    )

@@ -17,7 +17,7 @@ from govit.accounts.models import Jurisdiction
 from govit.audit.choices import Outcome
 from govit.audit.services import audit_record
 from govit.core.errors import NotFoundError, PermissionDeniedError, ServiceError
-from govit.core.views import form_errors_text
+from govit.core.views import form_errors_text, refused_page
 from govit.imports import checking, selectors, services
 from govit.imports.choices import BUSY_STATES, BatchState
 from govit.imports.columns import COLUMNS
@@ -32,7 +32,7 @@ NOT_IMPORTER = "只有本行政区划主管部门（数据主管部门）的审�
 
 
 def _refused(request: HttpRequest, message: str, status: int) -> HttpResponse:
-    return render(request, "imports/refused.html", {"message": message, "status": status}, status=status)
+    return refused_page(request, message, status=status)
 
 
 def _importer(request: HttpRequest) -> list[Jurisdiction] | HttpResponse:

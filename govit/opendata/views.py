@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from govit.audit.services import audit_denied
 from govit.core.errors import ServiceError
-from govit.core.views import form_errors_text
+from govit.core.views import form_errors_text, refused_page
 from govit.opendata import selectors
 from govit.opendata.choices import ExportFormat
 from govit.opendata.forms import YearFilterForm
@@ -17,7 +17,7 @@ from govit.opendata.services import DENIED, opendata_export
 
 def _refused(request: HttpRequest, error: ServiceError) -> HttpResponse:
     """The reason on a page of its own, with the service's status (400, 403, 404)."""
-    return render(request, "opendata/refused.html", {"message": error.message}, status=error.status_code)
+    return refused_page(request, error.message, status=error.status_code, heading="未能导出")
 
 
 @login_required

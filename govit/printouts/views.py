@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from govit.core.errors import ServiceError
-from govit.core.views import form_errors_text
+from govit.core.views import form_errors_text, refused_page
 from govit.printouts import selectors, services
 from govit.printouts.forms import RecordForm
 from govit.projects.selectors import project_get_for_user
@@ -17,7 +17,13 @@ from govit.projects.selectors import project_get_for_user
 
 def _refused(request: HttpRequest, error: ServiceError) -> HttpResponse:
     """The reason in Chinese on a page of its own, with the error's status (404 for what is not offered)."""
-    return render(request, "printouts/refused.html", {"message": error.message}, status=error.status_code)
+    return refused_page(
+        request,
+        error.message,
+        status=error.status_code,
+        heading="无法生成文书",
+        back=("project_list", "返回项目列表"),
+    )
 
 
 @login_required
