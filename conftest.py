@@ -48,6 +48,38 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _force_login_passes_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``client.force_login(user)`` stands for a completed login: for a user whose role needs the TOTP second
+    factor it also binds a device and marks the session verified, exactly as the verify page does. The
+    tests of the second factor itself log in through the login form, which does not pass this way."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self: Client, user: Any, backend: str | None = None) -> None:
+        original(self, user, backend)
+        otp_verify_session(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+def otp_verify_session(client: Any, user: Any) -> None:
+    """Mark the client's logged-in session as having passed the second factor (when the user needs one)."""
+    from govit.accounts import mfa
+
+    session = client.session
+    if not session.get(mfa.SESSION_MFA_REQUIRED):
+        return
+    device = mfa.totp_device_confirmed(user)
+    if device is None:
+        device = mfa.totp_device_pending(user)
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+    mfa.session_mark_verified(session, device)
+    session.save()
+
+
 @pytest.fixture
 def world(db: Any) -> dict[str, Any]:
     from govit.accounts.choices import JurisdictionLevel, OrganisationKind, Role

@@ -23,6 +23,7 @@ GOVIT_EMAIL_HOST, GOVIT_EMAIL_PORT, GOVIT_EMAIL_USER, GOVIT_EMAIL_PASSWORD, GOVI
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -86,12 +87,19 @@ INSTALLED_APPS = [
     "govit.imports",
     "govit.seeding",
     "govit.portal",
+    "axes",  # login failure lockout (see the authentication and session block)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "mozilla_django_oidc",
     "django_tasks",
     "django_tasks_db",
+    "csp",  # Content-Security-Policy headers (see the transport and browser security block)
+    "govit.backups",  # govit backup / govit restore (等保 8.1.4.9 a)
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "govit.core.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -99,10 +107,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "axes.middleware.AxesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "govit.audit.middleware.RequestContextMiddleware",
+    "govit.accounts.middleware.SessionControlMiddleware",
     "govit.core.middleware.ServiceErrorPageMiddleware",
 ]
 
@@ -155,29 +165,113 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
+# --- Authentication and sessions (等保 8.1.4.1 a/b/d, 8.1.4.10 a) ------------------------------------------------
+# Passwords: ≥ 8 characters, 3 of 4 character classes, not common, not one of the last 5, changed every 90 days
+# (and at first login after an initial or reset password). No upper length limit; pasting is allowed.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "govit.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "govit.accounts.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "govit.accounts.passwords.PasswordHistoryValidator", "OPTIONS": {"count": 5}},
 ]
+GOVIT_PASSWORD_MAX_AGE_DAYS = 90
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Sessions end after 30 minutes without activity or 8 hours after login, whichever comes first
+# (govit.accounts.middleware); the last activity is written at most once a minute, so reads do not write.
+GOVIT_SESSION_IDLE_SECONDS = 30 * 60
+GOVIT_SESSION_ABSOLUTE_SECONDS = 8 * 60 * 60
+GOVIT_SESSION_ACTIVITY_WRITE_SECONDS = 60
+SESSION_COOKIE_AGE = GOVIT_SESSION_ABSOLUTE_SECONDS
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
+
+# Lockout (django-axes): 5 failures of a password or a second-factor code lock the account and, separately,
+# the source address for 10 minutes; a successful login clears the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=10)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "govit.audit.middleware.client_ip_of"  # the same address the audit log records
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit chain (auth.login)
+AXES_VERBOSE = False
+
+# Second factor (TOTP, django-otp) for the roles in govit.accounts.mfa.MFA_ROLES. Repeated wrong codes are
+# limited by the lockout above, not by django-otp's own growing delay.
+OTP_TOTP_ISSUER = "GovIT"
+OTP_TOTP_THROTTLE_FACTOR = 0
+
+# Optional single sign-on (OIDC, mozilla-django-oidc): on only when GOVIT_OIDC_ISSUER is set; the username
+# claim must name an existing account (no account is created). Local passwords keep working.
+GOVIT_OIDC_ISSUER = os.environ.get("GOVIT_OIDC_ISSUER", "")
+GOVIT_OIDC_ENABLED = bool(GOVIT_OIDC_ISSUER)
+GOVIT_OIDC_USERNAME_CLAIM = os.environ.get("GOVIT_OIDC_USERNAME_CLAIM", "preferred_username")
+if GOVIT_OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("govit.accounts.oidc.GovitOIDCBackend")
+    OIDC_RP_CLIENT_ID = os.environ.get("GOVIT_OIDC_CLIENT_ID", "")
+    OIDC_RP_CLIENT_SECRET = os.environ.get("GOVIT_OIDC_CLIENT_SECRET", "")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get(
+        "GOVIT_OIDC_AUTHORIZATION_ENDPOINT", f"{GOVIT_OIDC_ISSUER.rstrip('/')}/authorize"
+    )
+    OIDC_OP_TOKEN_ENDPOINT = os.environ.get(
+        "GOVIT_OIDC_TOKEN_ENDPOINT", f"{GOVIT_OIDC_ISSUER.rstrip('/')}/token"
+    )
+    OIDC_OP_USER_ENDPOINT = os.environ.get(
+        "GOVIT_OIDC_USERINFO_ENDPOINT", f"{GOVIT_OIDC_ISSUER.rstrip('/')}/userinfo"
+    )
+    OIDC_OP_JWKS_ENDPOINT = os.environ.get(
+        "GOVIT_OIDC_JWKS_ENDPOINT", f"{GOVIT_OIDC_ISSUER.rstrip('/')}/jwks"
+    )
+    OIDC_RP_SIGN_ALGO = os.environ.get("GOVIT_OIDC_SIGN_ALGO", "RS256")
+    OIDC_RP_SCOPES = os.environ.get("GOVIT_OIDC_SCOPES", "openid profile")
+    OIDC_CREATE_USER = False
+    OIDC_USE_PKCE = True
+    LOGIN_REDIRECT_URL_FAILURE = "/login/?oidc=failed"
+# --- end of authentication and sessions ---------------------------------------------------------------------------
 CSRF_COOKIE_HTTPONLY = False
+# --- Transport and browser security (等保 8.1.4.7 a / 8.1.4.8 a: HTTPS, HSTS, CSP) ------------------------------
+# GOVIT_HTTPS=1 (always on under govit.settings_production) behind a TLS-terminating proxy that sets
+# X-Forwarded-Proto. The Content-Security-Policy is sent in development too, so browser tests see violations.
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if not DEBUG and env_bool("GOVIT_HTTPS", False):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    CSRF_COOKIE_HTTPONLY = True  # no script reads the CSRF cookie: forms carry the token
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CONTENT_SECURITY_POLICY: dict[str, Any] = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],  # ECharts' "save as image" and Django admin icons
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# SM4 key for materials at rest (govit/documents/crypto.py): 32 hex digits, or a file holding them. Keep the
+# key outside the database and outside backups.
+GOVIT_SM4_KEY = os.environ.get("GOVIT_SM4_KEY", "")
+GOVIT_SM4_KEY_FILE = os.environ.get("GOVIT_SM4_KEY_FILE", "")
+# --- end of transport and browser security ---------------------------------------------------------------------
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -283,3 +377,13 @@ if os.environ.get("GOVIT_EMAIL_HOST"):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("GOVIT_EMAIL_FROM", "govit@localhost")
+
+# 安全审计 (等保 8.1.4.3 c/d, 网络安全法 网络日志留存不少于六个月): audit events are kept
+# GOVIT_AUDIT_RETENTION_DAYS days (at least 190; `govit check` refuses less) before `govit audit purge` may delete
+# them; `govit audit checkpoint` signs its checkpoints with SM2 when GOVIT_AUDIT_SM2_PRIVATE_KEY (64 hex digits)
+# is set, and `govit audit verify` checks them with GOVIT_AUDIT_SM2_PUBLIC_KEY (or the key derived from the
+# private one). GOVIT_AUDIT_EXPORT_MAX_ROWS caps one .xlsx/.csv export of the audit page.
+GOVIT_AUDIT_RETENTION_DAYS = int(os.environ.get("GOVIT_AUDIT_RETENTION_DAYS", "200"))
+GOVIT_AUDIT_SM2_PRIVATE_KEY = os.environ.get("GOVIT_AUDIT_SM2_PRIVATE_KEY", "")
+GOVIT_AUDIT_SM2_PUBLIC_KEY = os.environ.get("GOVIT_AUDIT_SM2_PUBLIC_KEY", "")
+GOVIT_AUDIT_EXPORT_MAX_ROWS = int(os.environ.get("GOVIT_AUDIT_EXPORT_MAX_ROWS", "100000"))

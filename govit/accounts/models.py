@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from tree_queries.models import TreeNode
 
 from govit.accounts.choices import JurisdictionLevel, OrganisationKind, Role
@@ -62,12 +63,41 @@ class User(AbstractUser):
         related_name="+",
     )
 
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    password_must_change = models.BooleanField(
+        "须修改密码",
+        default=False,
+        help_text="初始密码或重置后的密码：下次登录时必须先修改。",
+    )
+
     class Meta:
         verbose_name = "用户"
         verbose_name_plural = "用户"
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+
+class PasswordHistory(models.Model):
+    """历史密码 — the hash of a password a user has had, so that recent ones are not chosen again."""
+
+    user = models.ForeignKey(
+        User, verbose_name="用户", on_delete=models.CASCADE, related_name="password_history"
+    )
+    password = models.CharField("密码散列", max_length=128)
+    created_at = models.DateTimeField("设置时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "历史密码"
+        verbose_name_plural = "历史密码"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created_at:%Y-%m-%d}"
 
 
 class RoleAssignment(models.Model):

@@ -12,6 +12,7 @@ from django.db import transaction
 from govit.acceptance import selectors as acceptance_selectors
 from govit.acceptance import services as acceptance
 from govit.accounts.choices import JurisdictionLevel, OrganisationKind, Role
+from govit.accounts.mfa import MFA_ROLES, totp_device_fixed
 from govit.accounts.models import Jurisdiction, Organisation, User
 from govit.accounts.services import role_assign, user_create
 from govit.audit.services import audit_record
@@ -30,6 +31,9 @@ from govit.projects.services import (
 )
 
 DEMO_PASSWORD = "Govit@2026"
+# The TOTP secret of every demo account whose role needs the second factor (base32, 30 s, 6 digits): add it
+# to an authenticator app by hand, or compute codes with `oathtool --totp -b GOVITDEMOGOVITDEMOGOVITDEMOGOVIT`.
+DEMO_TOTP_SECRET = "GOVITDEMOGOVITDEMOGOVITDEMOGOVIT"
 
 K = OrganisationKind
 
@@ -493,4 +497,6 @@ def _demo_load(projects: bool) -> list[DemoLogin]:
     _user("sysadmin", "系统管理员", admin_org, Role.SYSTEM_ADMIN, logins)
     _user("secadmin", "安全管理员", admin_org, Role.SECURITY_ADMIN, logins)
     _user("auditadmin", "审计管理员", admin_org, Role.AUDIT_ADMIN, logins)
+    for user in User.objects.filter(role_assignments__role__in=MFA_ROLES).distinct():
+        totp_device_fixed(user, DEMO_TOTP_SECRET)
     return logins

@@ -14,14 +14,11 @@ from govit.core import clock
 from govit.delivery.models import ChangeRequest, Contract
 from govit.delivery.tests.test_delivery import approved_project
 from govit.portal.demo import DEMO_PASSWORD, demo_load
+from tests.browser.conftest import log_in as log_in_as
 
 
 def log_in(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{base}/")
+    log_in_as(page, base, username, DEMO_PASSWORD)
 
 
 @pytest.mark.django_db(transaction=True)

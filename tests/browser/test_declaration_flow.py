@@ -9,14 +9,11 @@ import pytest
 
 from conftest import PASSWORD
 from govit.projects.models import Project
+from tests.browser.conftest import log_in as log_in_as
 
 
 def log_in(page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{base_url}/")
+    log_in_as(page, base_url, username, PASSWORD)
 
 
 def log_out(page) -> None:

@@ -18,6 +18,7 @@ from govit.portal.demo import DEMO_PASSWORD, demo_load
 from govit.projects.models import Project
 from govit.workflow.models import ProjectApproval
 from govit.workflow.selectors import documents_missing, joint_members, route_state
+from tests.browser.conftest import log_in
 
 OFF_WINDOW = "县政府部署的紧急任务，须在明年一季度上线，确需新增。"
 OVERRIDE = "经审查，建设单位已书面说明并承诺整改，同意按程序推进。"
@@ -41,11 +42,7 @@ class Ui:
         if self.who:
             self.page.get_by_role("button", name="退出").click()
             self.page.wait_for_url(re.compile(r".*/login/.*"))
-        self.page.goto(f"{self.base}/login/")
-        self.page.get_by_label("用户名").fill(username)
-        self.page.get_by_label("密码").fill(DEMO_PASSWORD)
-        self.page.get_by_role("button", name="登录").click()
-        self.page.wait_for_url(f"{self.base}/")
+        log_in(self.page, self.base, username, DEMO_PASSWORD)
         self.who = username
 
     def open_project(self) -> None:
