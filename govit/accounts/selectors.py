@@ -61,15 +61,20 @@ def user_scope(user: Any) -> UserScope:
 
 
 def three_admin_conflict(*, user: User, role: str) -> str | None:
-    """三员分立: the message to show when ``role`` would give ``user`` a second administrator role."""
-    if role not in THREE_ADMIN_ROLES:
+    """三员分立: the message to show when ``role`` would give ``user`` a second administrator role, or would
+    put an administrator role and a business role on the same account."""
+    held = set(RoleAssignment.objects.filter(user=user).exclude(role=role).values_list("role", flat=True))
+    if role in THREE_ADMIN_ROLES:
+        admin_held = held & THREE_ADMIN_ROLES
+        if admin_held:
+            held_label = "、".join(Role(r).label for r in sorted(admin_held))
+            return f"三员分立：该账号已担任{held_label}，不能再担任{Role(role).label}"
+        if held:
+            held_label = "、".join(Role(r).label for r in sorted(held))
+            return f"三员分立：该账号已担任业务角色（{held_label}），不能再担任{Role(role).label}"
         return None
-    held = set(
-        RoleAssignment.objects.filter(user=user, role__in=THREE_ADMIN_ROLES)
-        .exclude(role=role)
-        .values_list("role", flat=True)
-    )
-    if not held:
-        return None
-    held_label = "、".join(Role(r).label for r in sorted(held))
-    return f"三员分立：该账号已担任{held_label}，不能再担任{Role(role).label}"
+    admin_held = held & THREE_ADMIN_ROLES
+    if admin_held:
+        held_label = "、".join(Role(r).label for r in sorted(admin_held))
+        return f"三员分立：该账号是{held_label}，不能再担任业务角色{Role(role).label}"
+    return None

@@ -45,6 +45,7 @@ def role_revoke(*, actor: Any | None, assignment: RoleAssignment) -> None:
         before = {"role": assignment.role, "organisation_id": assignment.organisation_id}
         user = assignment.user
         assignment.delete()
+        _admin_groups_sync(user)
         audit_record(actor=actor, action="accounts.role_revoke", target=user, before=before)
 
 
@@ -97,7 +98,10 @@ def notify_after_commit(
     transaction.on_commit(send)
 
 
-# What each of the 三员 may do in the admin back office.
+# What each of the 三员 may do in the admin back office (三员分立, 等保 8.1.4.2 d / 8.1.5): the 系统管理员 keeps
+# accounts and organisations (create, disable, reset a password) but grants no role; the 安全管理员 grants
+# roles and keeps the working-day calendar but creates no account; the 审计管理员 only reads the audit log.
+# None of them reads the audit log but the 审计管理员.
 ADMIN_GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.SYSTEM_ADMIN: (
         "accounts.add_user",
@@ -115,7 +119,6 @@ ADMIN_GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "accounts.view_user",
         "accounts.view_roleassignment",
         "accounts.add_roleassignment",
-        "accounts.change_roleassignment",
         "accounts.delete_roleassignment",
         # The working-day calendar decides legal deadlines, so it sits with security policy.
         "policies.view_calendaryear",
@@ -126,11 +129,12 @@ ADMIN_GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "policies.change_calendarday",
         "policies.delete_calendarday",
     ),
-    Role.AUDIT_ADMIN: ("audit.view_auditevent",),
+    Role.AUDIT_ADMIN: ("audit.view_auditevent", "audit.view_auditcheckpoint"),
 }
 
 
-def _grant_admin_group(user: User, role: str) -> None:
+def _admin_group(role: str) -> Group:
+    """The back-office group of one of the 三员, its permissions reset to the table above."""
     group, _ = Group.objects.get_or_create(name=Role(role).label)
     wanted = ADMIN_GROUP_PERMISSIONS.get(role, ())
     permissions = [
@@ -139,7 +143,24 @@ def _grant_admin_group(user: User, role: str) -> None:
         if f"{perm.content_type.app_label}.{perm.codename}" in wanted
     ]
     group.permissions.set(permissions)
-    user.groups.add(group)
+    return group
+
+
+def _grant_admin_group(user: User, role: str) -> None:
+    user.groups.add(_admin_group(role))
     if not user.is_staff:
         user.is_staff = True
+        user.save(update_fields=["is_staff"])
+
+
+def _admin_groups_sync(user: User) -> None:
+    """After a revoke: the account keeps the groups of the 三员 roles it still holds, and loses the back office
+    when it holds none (a superuser keeps it)."""
+    held = set(
+        RoleAssignment.objects.filter(user=user, role__in=THREE_ADMIN_ROLES).values_list("role", flat=True)
+    )
+    stale = [Role(role).label for role in THREE_ADMIN_ROLES if role not in held]
+    user.groups.remove(*Group.objects.filter(name__in=stale))
+    if not held and user.is_staff and not user.is_superuser:
+        user.is_staff = False
         user.save(update_fields=["is_staff"])

@@ -6,4 +6,4 @@ class AuditConfig(AppConfig):
     verbose_name = "审计日志"
 
     def ready(self) -> None:
-        from govit.audit import signals  # noqa: F401
+        from govit.audit import checks, signals  # noqa: F401

@@ -25,3 +25,26 @@ def activate(ctx: RequestContext) -> object:
 
 def deactivate(token: object) -> None:
     _current.reset(token)  # type: ignore[arg-type]
+
+
+# Denials recorded during the current request: a refusal that a service already audited is not recorded again
+# by the 403 page. None outside a request.
+_denials: ContextVar[list[str] | None] = ContextVar("govit_request_denials", default=None)
+
+
+def denials_begin() -> object:
+    return _denials.set([])
+
+
+def denials_end(token: object) -> None:
+    _denials.reset(token)  # type: ignore[arg-type]
+
+
+def denial_note(action: str) -> None:
+    recorded = _denials.get()
+    if recorded is not None:
+        recorded.append(action)
+
+
+def denials_recorded() -> bool:
+    return bool(_denials.get())

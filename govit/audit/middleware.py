@@ -6,6 +6,8 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from govit.audit import context
+from govit.audit.choices import Outcome
+from govit.audit.services import audit_record
 
 
 def client_ip_of(request: HttpRequest) -> str:
@@ -14,6 +16,17 @@ def client_ip_of(request: HttpRequest) -> str:
     if forwarded:
         return forwarded.split(",")[0].strip()[:64]
     return str(request.META.get("REMOTE_ADDR", ""))[:64]
+
+
+def access_denied_record(request: HttpRequest, *, reason: str) -> None:
+    """越权访问 — ``auth.denied`` with who, which page and why (等保 8.1.4.3 a)."""
+    user = getattr(request, "user", None)
+    audit_record(
+        actor=user if user is not None and user.is_authenticated else None,
+        action="auth.denied",
+        outcome=Outcome.DENIED,
+        after={"path": request.path[:500], "method": request.method, "reason": reason[:255]},
+    )
 
 
 class RequestContextMiddleware:
@@ -25,9 +38,14 @@ class RequestContextMiddleware:
         token = context.activate(
             context.RequestContext(request_id=request_id, client_ip=client_ip_of(request))
         )
+        denials = context.denials_begin()
         try:
             response = self.get_response(request)
+            if response.status_code == 403 and not context.denials_recorded():
+                # A refusal answered without an exception (a refusal page, the API, a CSRF failure).
+                access_denied_record(request, reason=f"HTTP 403：{response.reason_phrase}")
         finally:
+            context.denials_end(denials)
             context.deactivate(token)
         response["X-Request-ID"] = request_id
         return response

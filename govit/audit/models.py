@@ -5,7 +5,7 @@ from typing import Any, NoReturn
 from django.conf import settings
 from django.db import models
 
-from govit.audit.choices import Outcome
+from govit.audit.choices import CheckpointKind, Outcome
 
 
 class AppendOnlyError(Exception):
@@ -76,3 +76,50 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.last_seq}"
+
+
+class AuditCheckpointQuerySet(models.QuerySet["AuditCheckpoint"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("审计检查点只能追加，不能修改")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError("审计检查点只能追加，不能删除")
+
+
+class AuditCheckpoint(models.Model):
+    """审计检查点 — a fixed point of the event chain, itself chained by SM3 and optionally signed with SM2.
+
+    A purge checkpoint is written before old events are deleted: the verifier starts the event chain from its
+    ``through_hash``, and the database lets only events up to its ``through_seq`` be deleted. A daily checkpoint
+    pins the chain head of that day."""
+
+    seq = models.PositiveBigIntegerField("序号", unique=True)
+    kind = models.CharField("类型", max_length=16, choices=CheckpointKind.choices)
+    created_at = models.DateTimeField("时间")
+    through_seq = models.PositiveBigIntegerField("截至事件序号")
+    through_hash = models.CharField("截至事件摘要", max_length=64)
+    event_count = models.PositiveBigIntegerField("事件数")
+    first_at = models.DateTimeField("最早事件时间", null=True, blank=True)
+    last_at = models.DateTimeField("最晚事件时间", null=True, blank=True)
+    prev_hash = models.CharField("前一检查点摘要", max_length=64)
+    hash = models.CharField("摘要 (SM3)", max_length=64, unique=True)
+    signature = models.CharField("SM2 签名", max_length=256, blank=True)
+
+    objects = AuditCheckpointQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "审计检查点"
+        verbose_name_plural = "审计检查点"
+        ordering = ["-seq"]
+        indexes = [models.Index(fields=["kind", "through_seq"], name="audit_checkpoint_kind_seq")]
+
+    def __str__(self) -> str:
+        return f"检查点 #{self.seq} {self.get_kind_display()} 至事件 #{self.through_seq}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("审计检查点只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("审计检查点只能追加，不能删除")

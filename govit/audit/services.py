@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from typing import Any, NoReturn
@@ -10,8 +11,8 @@ from django.db import models, transaction
 
 from govit.audit import context
 from govit.audit.choices import Outcome
-from govit.audit.hashing import event_digest
-from govit.audit.models import AuditChainHead, AuditEvent
+from govit.audit.hashing import canonical_json, event_digest
+from govit.audit.models import AuditChainHead, AuditCheckpoint, AuditEvent
 from govit.core import clock
 from govit.core.errors import PermissionDeniedError
 
@@ -55,6 +56,25 @@ def event_content(event: AuditEvent) -> dict[str, Any]:
     }
 
 
+def checkpoint_content(checkpoint: AuditCheckpoint) -> dict[str, Any]:
+    """The fields a checkpoint's SM3 digest (and its SM2 signature) cover."""
+    return {
+        "seq": checkpoint.seq,
+        "kind": checkpoint.kind,
+        "created_at": checkpoint.created_at.isoformat(),
+        "through_seq": checkpoint.through_seq,
+        "through_hash": checkpoint.through_hash,
+        "event_count": checkpoint.event_count,
+        "first_at": checkpoint.first_at.isoformat() if checkpoint.first_at else None,
+        "last_at": checkpoint.last_at.isoformat() if checkpoint.last_at else None,
+    }
+
+
+def checkpoint_signed_bytes(checkpoint: AuditCheckpoint) -> bytes:
+    """What the SM2 signature is computed over: the previous checkpoint's digest and this one's content."""
+    return checkpoint.prev_hash.encode() + canonical_json(checkpoint_content(checkpoint))
+
+
 def audit_record(
     *,
     actor: Any | None,
@@ -77,7 +97,8 @@ def audit_record(
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
         event = AuditEvent(
             seq=head.last_seq + 1,
-            created_at=clock.now(),
+            # In UTC, as the database gives it back: the digest covers its ISO text.
+            created_at=clock.now().astimezone(dt.UTC),
             actor=actor_obj,
             actor_name=(actor_name or (actor_obj.get_username() if actor_obj is not None else ""))[:150],
             organisation_id=organisation_id,
@@ -97,6 +118,8 @@ def audit_record(
         head.last_seq = event.seq
         head.last_hash = event.hash
         head.save(update_fields=["last_seq", "last_hash"])
+    if outcome == Outcome.DENIED:
+        context.denial_note(action)
     return event
 
 

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(
-            lambda apps, schema_editor: guard_install(schema_editor.connection),
+            lambda apps, schema_editor: guard_install(schema_editor.connection, with_checkpoints=False),
             lambda apps, schema_editor: guard_remove(schema_editor.connection),
         )
     ]

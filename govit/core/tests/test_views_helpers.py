@@ -13,6 +13,7 @@ from govit.core.middleware import ServiceErrorPageMiddleware
 from govit.core.views import service_run
 
 
+@pytest.mark.django_db  # a refusal (403) is recorded in the audit log
 @pytest.mark.parametrize(
     ("error", "status"), [(NotFoundError("项目不存在"), 404), (PermissionDeniedError("无权"), 403)]
 )

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from govit.accounts.choices import Role
-from govit.accounts.services import role_assign
+from govit.accounts.services import role_assign, user_create
 from govit.audit.models import AuditEvent
 from govit.policies.engine.calendar import add_working_days
 from govit.policies.models import CalendarDay, CalendarYear
@@ -27,7 +27,8 @@ def test_the_migration_seeds_2026_national_day_and_its_make_up_days():
 
 @pytest.mark.django_db
 def test_an_edit_by_the_security_admin_changes_deadlines_and_is_audited(world, client):
-    secadmin = world["users"]["finance"]
+    # 三员分立: an administrator holds no business role, so the 安全管理员 is an account of its own.
+    secadmin = user_create(actor=None, username="secadmin", password="x", display_name="安全管理员")
     role_assign(actor=None, user=secadmin, organisation=world["orgs"]["bureau"], role=Role.SECURITY_ADMIN)
     client.force_login(secadmin)
     before = add_working_days(dt.date(2040, 3, 1), 1, work_calendar())

@@ -8,14 +8,11 @@ from govit.audit.selectors import audit_chain_verify
 
 
 class Command(BaseCommand):
-    help = "校验审计日志的 SM3 哈希链（govit audit verify）"
+    help = "校验审计日志的 SM3 哈希链、检查点及其 SM2 签名（govit audit verify）"
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = audit_chain_verify()
         if result.ok:
-            self.stdout.write(f"审计链完整：已校验 {result.checked} 个事件。")
+            self.stdout.write(result.summary)
             return
-        raise CommandError(
-            f"审计链校验失败：第一个异常事件序号 #{result.first_broken_seq}：{result.problem}"
-            f"（此前 {result.checked} 个事件校验通过）"
-        )
+        raise CommandError(result.summary)
