@@ -21,6 +21,7 @@ $BIN/mypy govit
 
 step "Django checks"
 $BIN/govit check --fail-level WARNING
+GOVIT_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))') GOVIT_ALLOWED_HOSTS=govit.example.gov.cn DJANGO_SETTINGS_MODULE=govit.settings_production $BIN/govit check --deploy --fail-level WARNING
 $BIN/govit makemigrations --check --dry-run
 
 step "Policy engine (no database)"

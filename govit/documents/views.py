@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from govit.audit.services import audit_record
-from govit.core.views import form_refused, service_run
+from govit.core.errors import ServiceError
+from govit.core.views import form_refused, refused_page, service_run
 from govit.documents import selectors, services
 from govit.documents.forms import AttachmentUploadForm
 from govit.projects.selectors import project_get_for_user
@@ -42,17 +43,12 @@ def attachment_upload(request: HttpRequest, project_id: int) -> HttpResponse:
 @login_required
 def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
     attachment = selectors.attachment_get_for_user(user=request.user, attachment_id=attachment_id)
-    audit_record(
-        actor=request.user,
-        action="attachment.download",
-        target=attachment.project,
-        after={"attachment_id": attachment.pk, "sm3": attachment.sm3},
-    )
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    try:
+        chunks = services.attachment_download(actor=request.user, attachment=attachment)
+    except ServiceError as error:
+        return refused_page(request, error.message, status=409, heading="文件完整性校验失败")
+    response = StreamingHttpResponse(chunks, content_type=attachment.content_type)
+    response["Content-Length"] = str(attachment.size)
+    response["Content-Disposition"] = content_disposition_header(True, attachment.original_name)
     response["X-Content-Type-Options"] = "nosniff"
     return response

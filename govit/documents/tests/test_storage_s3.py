@@ -132,3 +132,24 @@ def test_s3_needs_its_credentials_and_limits_checksums_for_compatible_stores() -
     options = s3_storage({**ENVIRON, "GOVIT_S3_BUCKET": BUCKET})["OPTIONS"]
     assert options["client_config"].request_checksum_calculation == "when_required"
     assert options["file_overwrite"] is False and options["default_acl"] is None
+
+
+def test_with_an_sm4_key_the_object_is_ciphertext_and_tampering_is_refused(
+    world, make_project, upload, bucket, settings
+):
+    from govit.audit.models import AuditEvent
+    from govit.documents import crypto
+
+    settings.GOVIT_SM4_KEY, settings.GOVIT_SM4_KEY_FILE = "0123456789abcdeffedcba9876543210", ""
+    attachment = upload(make_project(), "data_sharing_list", PDF, "共享清单.pdf")
+    key = f"govit/{attachment.file.name}"
+    body = bucket.get_object(Bucket=BUCKET, Key=key)["Body"].read()
+    assert body.startswith(crypto.MAGIC) and PDF[:16] not in body
+    clerk = Client()
+    clerk.force_login(world["users"]["clerk"])
+    response = clerk.get(f"/attachments/{attachment.pk}/download/")
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+    bucket.put_object(Bucket=BUCKET, Key=key, Body=body[:-1] + bytes([body[-1] ^ 1]))
+    response = clerk.get(f"/attachments/{attachment.pk}/download/")
+    assert response.status_code == 409 and "完整性校验" in response.content.decode()
+    assert AuditEvent.objects.filter(action="document.integrity_failed").count() == 1

@@ -49,7 +49,8 @@
   function pieOption(chart) {
     var series = chart.series[0];
     return {
-      tooltip: {trigger: "item", formatter: "{b}<br>" + series.name + "：{c}（{d}%）"},
+      // richText: the tooltip is drawn on the canvas, not built as HTML with style="" (forbidden by the CSP)
+      tooltip: {trigger: "item", renderMode: "richText", formatter: "{b}\n" + series.name + "：{c}（{d}%）"},
       legend: {type: "scroll", top: 0},
       series: [{
         type: "pie",
@@ -77,7 +78,7 @@
     };
     var values = valueAxes(chart);
     return {
-      tooltip: {trigger: "axis", axisPointer: {type: "shadow"}},
+      tooltip: {trigger: "axis", renderMode: "richText", axisPointer: {type: "shadow"}},
       legend: {type: "scroll", top: 0},
       grid: {left: 12, right: 12, top: 48, bottom: 8},
       xAxis: horizontal ? values : category,
