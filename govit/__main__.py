@@ -10,7 +10,7 @@ def main() -> None:
 
     argv = list(sys.argv)
     # `govit audit verify` reads better than `govit audit_verify`; map "group sub" to "group_sub".
-    grouped = {"audit", "policy", "similarity", "opendata"}
+    grouped = {"audit", "documents", "policy", "similarity", "opendata"}
     if len(argv) >= 3 and argv[1] in grouped and not argv[2].startswith("-"):
         argv = [argv[0], f"{argv[1]}_{argv[2]}", *argv[3:]]
     execute_from_command_line(argv)
