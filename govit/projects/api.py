@@ -17,6 +17,8 @@ from govit.projects.forms import ProjectForm
 from govit.projects.models import Project
 from govit.projects.packforms import bind, declaration_forms
 from govit.projects.selectors import project_get_for_user, project_list_for_user
+from govit.projects.textcheck import HIDDEN_CHARS_MESSAGE, first_hidden_text
+from govit.projects.views import CO_UNIT_KINDS
 
 router = Router(tags=["项目"])
 
@@ -60,17 +62,34 @@ def _json_body(request: HttpRequest) -> dict[str, Any]:
     try:
         data = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError):
-        raise ServiceError("请求体不是有效的 JSON") from None
+        raise ServiceError("请求体不是有效的 JSON", field="__all__") from None
     if not isinstance(data, dict):
-        raise ServiceError("请求体应为 JSON 对象")
+        raise ServiceError("请求体应为 JSON 对象", field="__all__")
+    _hidden_refuse(data)
     return data
 
 
-def _validate(payload: dict[str, Any], *, create: bool, user: Any) -> ProjectForm:
+def _hidden_refuse(data: Any) -> None:
+    """A lone surrogate or NUL cannot be stored (and a zero-width or direction character hides text):
+    refuse it here, naming the field, rather than fail in the database."""
+    where = first_hidden_text(data)
+    if where is not None:
+        raise ServiceError(f"“{where}”{HIDDEN_CHARS_MESSAGE}", field=where)
+
+
+def _validate(
+    payload: dict[str, Any], *, create: bool, user: Any, project: Project | None = None
+) -> ProjectForm:
     units = Organisation.objects.filter(id__in=user_scope(user).unit_org_ids) if create else None
-    form = ProjectForm(
-        data=payload, amount_unit="yuan", unit_choices=units, co_unit_choices=Organisation.objects.all()
+    # co-builders come from the project's own jurisdiction, as on the web form
+    if units is not None:
+        jurisdictions = list(units.values_list("jurisdiction_id", flat=True))
+    else:
+        jurisdictions = [project.jurisdiction_id] if project is not None else []
+    co_units = Organisation.objects.filter(
+        jurisdiction_id__in=jurisdictions, kind__in=CO_UNIT_KINDS, is_active=True
     )
+    form = ProjectForm(data=payload, amount_unit="yuan", unit_choices=units, co_unit_choices=co_units)
     if not form.is_valid():
         raise FormInvalid(form)
     return form
@@ -85,6 +104,7 @@ class FormInvalid(Exception):
 @router.get("/projects", response=list[ProjectOut])
 def list_projects(request: HttpRequest, limit: int = 50, offset: int = 0) -> list[Project]:
     limit = max(1, min(limit, 200))
+    offset = max(0, min(offset, 10**9))  # a negative or huge offset is no reason for a server error
     return list(project_list_for_user(request.user).order_by("-id")[offset : offset + limit])
 
 
@@ -110,7 +130,7 @@ def create_project(request: HttpRequest) -> Status:
 def update_project(request: HttpRequest, project_id: int) -> Project:
     project = project_get_for_user(user=request.user, project_id=project_id)
     payload = _json_body(request)
-    form = _validate(payload, create=False, user=request.user)
+    form = _validate(payload, create=False, user=request.user, project=project)
     return services.project_update(
         actor=request.user,
         project=project,
@@ -172,6 +192,7 @@ def submit_project(request: HttpRequest, project_id: int) -> Project:
 @router.post("/projects/{project_id}/withdraw", response=ProjectOut)
 def withdraw_project(request: HttpRequest, project_id: int, payload: WithdrawIn) -> Project:
     project = project_get_for_user(user=request.user, project_id=project_id)
+    _hidden_refuse({"reason": payload.reason})
     return services.declaration_withdraw(actor=request.user, project=project, reason=payload.reason)
 
 

@@ -19,6 +19,7 @@ from govit.projects.choices import (
     Status,
 )
 from govit.projects.models import COST_FIELDS, DECLARATION_FIELDS, FUNDING_FIELDS
+from govit.projects.textcheck import reject_hidden_chars
 
 TEXT_LIMIT = 5000
 _PHONE = re.compile(r"^[0-9+\-() ]{5,20}$")
@@ -31,7 +32,7 @@ def _text(
         label=label,
         required=required,
         max_length=max_length,
-        validators=[reject_markup],
+        validators=[reject_markup, reject_hidden_chars],
         widget=forms.Textarea(attrs={"rows": rows}),
         error_messages={
             "required": f"请填写{label}",
@@ -57,7 +58,7 @@ class ProjectForm(ProtectedFieldsMixin, forms.Form):
     name = forms.CharField(
         label="项目名称",
         max_length=100,
-        validators=[reject_markup],
+        validators=[reject_markup, reject_hidden_chars],
         error_messages={
             "required": "请填写项目名称",
             "max_length": "项目名称不能超过 %(limit_value)d 个字（当前 %(show_value)d 个字）",
@@ -109,7 +110,9 @@ class ProjectForm(ProtectedFieldsMixin, forms.Form):
     functions = _text("主要功能（功能模块）")
     tech_route = _text("技术路线")
     data_summary = _text("数据资源（采集、共享的数据）")
-    contact_name = forms.CharField(label="联系人", max_length=40, required=False, validators=[reject_markup])
+    contact_name = forms.CharField(
+        label="联系人", max_length=40, required=False, validators=[reject_markup, reject_hidden_chars]
+    )
     contact_phone = forms.CharField(label="联系电话", max_length=20, required=False)
     buys_server_hardware = forms.BooleanField(label="购置服务器等硬件", required=False)
     deploys_on_gov_cloud = forms.BooleanField(label="部署在政务云", required=False)
@@ -175,7 +178,7 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label="撤回原因",
         max_length=500,
-        validators=[reject_markup],
+        validators=[reject_markup, reject_hidden_chars],
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "请填写撤回原因", "max_length": "撤回原因不能超过 %(limit_value)d 个字"},
     )
@@ -186,7 +189,7 @@ class FindingOverrideForm(forms.Form):
         label="豁免理由",
         min_length=10,
         max_length=1000,
-        validators=[reject_markup],
+        validators=[reject_markup, reject_hidden_chars],
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={
             "required": "请填写豁免理由",
@@ -200,7 +203,7 @@ class OverrideRevokeForm(forms.Form):
     reason = forms.CharField(
         label="撤销理由",
         max_length=500,
-        validators=[reject_markup],
+        validators=[reject_markup, reject_hidden_chars],
         error_messages={"required": "请填写撤销理由", "max_length": "撤销理由不能超过 %(limit_value)d 个字"},
     )
 
@@ -234,7 +237,7 @@ class DeclarationRoundForm(forms.Form):
     name = forms.CharField(
         label="批次名称",
         max_length=100,
-        validators=[reject_markup],
+        validators=[reject_markup, reject_hidden_chars],
         error_messages={"required": "请填写批次名称"},
     )
     opens_on = forms.DateField(
@@ -249,10 +252,17 @@ class DeclarationRoundForm(forms.Form):
         error_messages={"invalid": "日期格式应为 YYYY-MM-DD"},
     )
     notice = forms.CharField(
-        label="申报通知（文号）", max_length=120, required=False, validators=[reject_markup]
+        label="申报通知（文号）",
+        max_length=120,
+        required=False,
+        validators=[reject_markup, reject_hidden_chars],
     )
     basis = forms.CharField(
-        label="依据", max_length=300, required=False, validators=[reject_markup], widget=forms.HiddenInput
+        label="依据",
+        max_length=300,
+        required=False,
+        validators=[reject_markup, reject_hidden_chars],
+        widget=forms.HiddenInput,
     )
 
     def __init__(self, *args: Any, jurisdictions: Sequence[Jurisdiction], **kwargs: Any) -> None:

@@ -19,6 +19,7 @@ from govit.core.money import yuan_to_wan_text
 from govit.policies.engine import PackError, load_pack
 from govit.policies.engine.schema import Form, FormField
 from govit.projects.models import Project
+from govit.projects.textcheck import HIDDEN_CHARS_MESSAGE, has_hidden_chars
 
 # Roles of the construction unit itself (see workflow: a stage only they act on is part of the declaration).
 UNIT_ROLES = frozenset({"PROJECT_UNIT", "LEADER_SIGNOFF"})
@@ -26,7 +27,7 @@ DECLARATION_KINDS = frozenset({"planning", "form_submission"})
 
 _PHONE = re.compile(r"^(\d{3,4}-?\d{7,8}(-\d{1,6})?|1[3-9]\d{9})$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$", re.ASCII)
 MAX_TEXT = 200
 MAX_LONGTEXT = 4000
 
@@ -178,6 +179,8 @@ def _clean(spec: FormField, raw: Any) -> tuple[Any, str]:
         return "", f"请填写“{label}”" if spec.required else ""
     if has_markup(text):
         return "", f"“{label}”不能包含 HTML 标签或脚本"
+    if has_hidden_chars(text):
+        return "", f"“{label}”{HIDDEN_CHARS_MESSAGE}"
     if spec.type in {"text", "org_ref", "phone", "email"} and len(text) > MAX_TEXT:
         return "", f"“{label}”不能超过 {MAX_TEXT} 个字"
     if spec.type == "longtext":
@@ -196,6 +199,8 @@ def _clean(spec: FormField, raw: Any) -> tuple[Any, str]:
             amount = Decimal(text.replace(",", ""))
         except InvalidOperation:
             return "", f"“{label}”应为金额数字"
+        if not amount.is_finite():
+            return "", f"“{label}”应为金额数字"
         if amount < 0 or amount > Decimal(10**12):
             return "", f"“{label}”应为不小于 0 的金额"
         return str(amount), ""
@@ -208,6 +213,8 @@ def _clean(spec: FormField, raw: Any) -> tuple[Any, str]:
         parts = [p.strip() for p in re.split(r"[/至~]", text) if p.strip()]
         if len(parts) != 2 or not all(_MONTH.match(p) for p in parts):
             return "", f"“{label}”应填写起止年月（YYYY-MM 至 YYYY-MM）"
+        if not all(2000 <= int(p[:4]) <= 2100 for p in parts):
+            return "", f"“{label}”的年份应在 2000 至 2100 年之间"
         if parts[0] > parts[1]:
             return "", f"“{label}”的起始年月不能晚于结束年月"
         return f"{parts[0]}/{parts[1]}", ""
@@ -226,6 +233,8 @@ def form_check(project: Project, form: Form, raw: dict[str, Any]) -> tuple[dict[
     """The values to keep for ``form`` from ``raw`` (what the page posted), and {field key: error}."""
     if form.kind == "checklist":
         chosen = raw.get("checked") or []
+        if not isinstance(chosen, list) or not all(isinstance(item, str) for item in chosen):
+            return {}, {"checked": "清单应为所选条目名称的列表"}
         unknown = [item for item in chosen if item not in form.items]
         if unknown:
             return {}, {"checked": f"清单中没有这一项：{unknown[0]}"}

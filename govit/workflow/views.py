@@ -72,7 +72,7 @@ def stage_opinion(request: HttpRequest, project_id: int) -> HttpResponse:
         for criterion in table.criteria:
             raw = (request.POST.get(f"score_{criterion.code}") or "").strip()
             if raw:
-                if not raw.isdigit():
+                if not (raw.isascii() and raw.isdigit()):  # "²".isdigit() is true, int("²") fails
                     messages.error(request, f"未能提交意见：“{criterion.name}”的得分应为整数")
                     return _back(project)
                 scores[criterion.code] = int(raw)
