@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from govit.accounts.choices import Role
 from govit.accounts.models import Jurisdiction, Organisation
@@ -19,7 +19,7 @@ from govit.policies.engine import PackError, load_pack
 from govit.policies.engine.windows import declaration_window
 from govit.policies.selectors import work_calendar
 from govit.projects.choices import EDITABLE_STATUSES, Status
-from govit.projects.models import DeclarationRound, ExpertAssignment, Project
+from govit.projects.models import DeclarationRound, ExpertAssignment, Project, ProjectTransition
 
 
 def project_visibility_q(user: Any) -> Q:
@@ -100,6 +100,19 @@ def project_round(project: Project) -> int:
     """申报轮次: how many times the declaration has been submitted (a resubmission after 退回 starts a new
     round); 0 before the first submission."""
     return project.transitions.filter(to_status=Status.SUBMITTED).count()
+
+
+def project_rounds(project_ids: list[int]) -> dict[int, int]:
+    """``project_round`` of many projects in one query (projects never submitted are left out)."""
+    if not project_ids:
+        return {}
+    rows = (
+        ProjectTransition.objects.filter(project_id__in=project_ids, to_status=Status.SUBMITTED)
+        .values("project_id")
+        .annotate(n=Count("id"))
+        .values_list("project_id", "n")
+    )
+    return dict(rows)
 
 
 # ------------------------------------------------------------------ 申报批次

@@ -826,6 +826,7 @@ class _Generator:
             end_kind = ""
             if status == Status.SUBMITTED:
                 stop_at, end_kind = 0, ""
+                current_stage = route[0].id if route else ""  # as the submission records it
             elif status == Status.IN_REVIEW:
                 stop_at = r.randrange(0, max(1, len(route) - 1)) if route else 0
                 end_kind = "review"

@@ -11,6 +11,7 @@ from govit.accounts.models import Jurisdiction, Organisation
 from govit.accounts.selectors import user_scope
 from govit.experts.packrules import scoring_table_for
 from govit.experts.selectors import panel_outcome
+from govit.policies.engine import PackError, load_pack
 from govit.projects.choices import FundingSource, Status
 from govit.projects.models import Project
 from govit.projects.packforms import (
@@ -21,7 +22,7 @@ from govit.projects.packforms import (
 )
 from govit.projects.permissions import is_competent_reviewer
 from govit.projects.policy import project_policy
-from govit.projects.selectors import project_round
+from govit.projects.selectors import project_round, project_rounds
 from govit.workflow.choices import FORWARD, TERMINAL, Outcome
 from govit.workflow.models import ProjectApproval, StageDecision, StageOpinion
 
@@ -125,6 +126,41 @@ def _outcome_next(outcomes: list[dict[str, Any]]) -> dict[str, list[str]]:
     return targets
 
 
+def _stage_of(raw: dict[str, Any]) -> Stage:
+    """A route stage of the pack, before anything is decided on it."""
+    return Stage(
+        id=raw["id"],
+        name=raw.get("name", raw["id"]),
+        kind=raw.get("kind", ""),
+        escalation=raw.get("escalation", "local"),
+        grants_approval=bool(raw.get("grants_approval")),
+        outcomes=list(dict.fromkeys(o["code"] for o in raw.get("outcomes", []))) or [Outcome.PASS],
+        outcome_next=_outcome_next(raw.get("outcomes", [])),
+        actors=list(raw.get("actors", [])),
+        cite=dict(raw.get("cite", {})),
+        catalogue=list(raw.get("catalogue", [])),
+    )
+
+
+def pack_stage(pack_code: str, stage_id: str) -> Stage | None:
+    """The review stage ``stage_id`` of the pack as it stands (a stage's definition does not depend on the
+    project's facts; which stages a project passes through does). None if the pack has no such stage."""
+    if not pack_code or not stage_id:
+        return None
+    try:
+        route = load_pack(pack_code).statics["route"]
+    except PackError:
+        return None
+    for raw in route:
+        if (
+            raw["id"] == stage_id
+            and raw.get("kind") not in AFTER_APPROVAL_KINDS
+            and not _is_declaration_side(raw)
+        ):
+            return _stage_of(raw)
+    return None
+
+
 def route_state(project: Project, policy: dict[str, Any] | None = None) -> RouteState:
     policy = policy if policy is not None else project_policy(project)
     current_round = project_round(project)
@@ -137,19 +173,8 @@ def route_state(project: Project, policy: dict[str, Any] | None = None) -> Route
     for recorded in project.stage_decisions.order_by("decided_at", "id"):
         decisions[recorded.stage_id] = recorded  # the latest decision per stage wins
     for raw in _approval_phase(policy.get("route", [])):
-        stage = Stage(
-            id=raw["id"],
-            name=raw.get("name", raw["id"]),
-            kind=raw.get("kind", ""),
-            escalation=raw.get("escalation", "local"),
-            grants_approval=bool(raw.get("grants_approval")),
-            outcomes=list(dict.fromkeys(o["code"] for o in raw.get("outcomes", []))) or [Outcome.PASS],
-            outcome_next=_outcome_next(raw.get("outcomes", [])),
-            actors=list(raw.get("actors", [])),
-            cite=dict(raw.get("cite", {})),
-            catalogue=list(raw.get("catalogue", [])),
-            decision=decisions.get(raw["id"]),
-        )
+        stage = _stage_of(raw)
+        stage.decision = decisions.get(raw["id"])
         last = stage.decision
         if last is not None and last.outcome in FORWARD:
             stage.state = "done"
@@ -230,31 +255,12 @@ def opinions_for(project: Project, round_no: int, stage_id: str) -> list[StageOp
     )
 
 
-def _upper_level_ok(user: Any, project: Project, stage: Stage) -> bool:
-    """A supervisor of a jurisdiction above the project's, at the stage's escalation level or higher."""
-    scope = user_scope(user)
-    if not scope.has(Role.SUPERVISOR) or project.jurisdiction_id not in scope.overseen_jurisdiction_ids:
-        return False
-    needed = ESCALATION_RANK[stage.escalation]
-    levels = Organisation.objects.filter(
-        pk__in=[org for role, org in scope.role_orgs if role == Role.SUPERVISOR]
-    ).values_list("jurisdiction__level", flat=True)
-    return any(LEVEL_RANK.get(level, 0) >= needed for level in levels)
-
-
 def can_decide(user: Any, project: Project, stage: Stage) -> bool:
     """Who records a stage's conclusion: the upper level for escalated stages, the competent bureau for the
     others; a leader (联席会议/政府) may also record the collective decision that grants 立项."""
-    if stage.escalation in ESCALATION_RANK:
-        return _upper_level_ok(user, project, stage)
-    if is_competent_reviewer(user, project):
-        return True
     scope = user_scope(user)
-    return (
-        stage.grants_approval
-        and scope.has(Role.LEADER)
-        and project.jurisdiction_id in scope.overseen_jurisdiction_ids
-    )
+    rank = _supervisor_rank(scope) if stage.escalation in ESCALATION_RANK else 0
+    return _can_decide_in(scope, rank, project, stage)
 
 
 def opinion_org_for(user: Any, project: Project) -> Organisation | None:
@@ -268,28 +274,81 @@ def opinion_org_for(user: Any, project: Project) -> Organisation | None:
 
 
 def workflow_todo_for_user(user: Any, projects: Any) -> list[tuple[Project, Stage]]:
-    """(project, current stage) pairs among ``projects`` on which ``user`` can act now."""
+    """(project, current stage) pairs among ``projects`` on which ``user`` can act now.
+
+    The current stage is the one the project records (``current_stage``, kept by every transition and by the
+    submission); the route is worked out in full only for a project that records none (e.g. imported as 已申报).
+    """
     projects = [p for p in projects if p.status in IN_ROUTE]
+    scope = user_scope(user)
+    upper_rank = _supervisor_rank(scope)
+    members: dict[int, list[Organisation]] = {}
+    located: list[tuple[Project, Stage, int | None]] = []
+    for project in projects:
+        stage = pack_stage(project.pack_code, project.current_stage)
+        if stage is None:
+            state = route_state(project)
+            if state.current is None:
+                continue
+            located.append((project, state.current, state.round))
+        else:
+            located.append((project, stage, None))
+    opinion_needed = [
+        project.pk
+        for project, stage, round_no in located
+        if round_no is None and stage.kind in {"joint_review", "scored_review"}
+    ]
+    rounds = project_rounds(opinion_needed)
     given = set(
-        StageOpinion.objects.filter(author=user, project__in=projects).values_list(
+        StageOpinion.objects.filter(author=user, project__in=[p for p, _s, _r in located]).values_list(
             "project_id", "round", "stage_id"
         )
     )
     out: list[tuple[Project, Stage]] = []
-    for project in projects:
-        state = route_state(project)
-        stage = state.current
-        if stage is None:
-            continue
-        if can_decide(user, project, stage):
+    for project, stage, round_no in located:
+        if _can_decide_in(scope, upper_rank, project, stage):
             out.append((project, stage))
-        elif (
-            stage.kind in {"joint_review", "scored_review"}
-            and (project.pk, state.round, stage.id) not in given
-            and opinion_org_for(user, project) is not None
+            continue
+        if stage.kind not in {"joint_review", "scored_review"}:
+            continue
+        current_round = round_no if round_no is not None else rounds.get(project.pk, 0)
+        if (project.pk, current_round, stage.id) in given:
+            continue
+        if project.jurisdiction_id not in members:
+            members[project.jurisdiction_id] = joint_members(project)
+        member_ids = {org.pk for org in members[project.jurisdiction_id]}
+        if any(
+            role in {Role.REVIEWER, Role.CO_REVIEWER} and org_id in member_ids
+            for role, org_id in scope.role_orgs
         ):
             out.append((project, stage))
     return out
+
+
+def _supervisor_rank(scope: Any) -> int:
+    """The highest jurisdiction level (LEVEL_RANK) at which the user is 上级主管部门; 0 if none."""
+    if not scope.has(Role.SUPERVISOR):
+        return 0
+    levels = Organisation.objects.filter(
+        pk__in=[org for role, org in scope.role_orgs if role == Role.SUPERVISOR]
+    ).values_list("jurisdiction__level", flat=True)
+    return max((LEVEL_RANK.get(level, 0) for level in levels), default=0)
+
+
+def _can_decide_in(scope: Any, upper_rank: int, project: Project, stage: Stage) -> bool:
+    """``can_decide`` with the user's supervisor level worked out once for a whole list."""
+    if stage.escalation in ESCALATION_RANK:
+        return (
+            upper_rank >= ESCALATION_RANK[stage.escalation]
+            and project.jurisdiction_id in scope.overseen_jurisdiction_ids
+        )
+    if project.jurisdiction_id in scope.reviewer_jurisdiction_ids:
+        return True
+    return (
+        stage.grants_approval
+        and scope.has(Role.LEADER)
+        and project.jurisdiction_id in scope.overseen_jurisdiction_ids
+    )
 
 
 def workflow_done_for_user(user: Any, limit: int = 50) -> list[StageDecision | StageOpinion]:
