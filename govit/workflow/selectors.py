@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import QuerySet
+
 from govit.accounts.choices import JurisdictionLevel, OrganisationKind, Role
 from govit.accounts.models import Jurisdiction, Organisation
 from govit.accounts.selectors import user_scope
@@ -144,21 +146,27 @@ def _stage_of(raw: dict[str, Any]) -> Stage:
 
 def pack_stage(pack_code: str, stage_id: str) -> Stage | None:
     """The review stage ``stage_id`` of the pack as it stands (a stage's definition does not depend on the
-    project's facts; which stages a project passes through does). None if the pack has no such stage."""
+    project's facts; which stages a project passes through does). None if the pack has no such stage. Read-only:
+    the stage is shared by every caller until the pack changes."""
     if not pack_code or not stage_id:
         return None
     try:
-        route = load_pack(pack_code).statics["route"]
+        pack = load_pack(pack_code)
     except PackError:
         return None
-    for raw in route:
-        if (
-            raw["id"] == stage_id
-            and raw.get("kind") not in AFTER_APPROVAL_KINDS
-            and not _is_declaration_side(raw)
-        ):
-            return _stage_of(raw)
-    return None
+    cached = _PACK_STAGES.get(pack_code)
+    if cached is None or cached[0] is not pack:
+        stages = {
+            raw["id"]: _stage_of(raw)
+            for raw in pack.statics["route"]
+            if raw.get("kind") not in AFTER_APPROVAL_KINDS and not _is_declaration_side(raw)
+        }
+        cached = _PACK_STAGES[pack_code] = (pack, stages)
+    return cached[1].get(stage_id)
+
+
+# pack code -> (the compiled pack the stages were read from, its review stages by id)
+_PACK_STAGES: dict[str, tuple[Any, dict[str, Stage]]] = {}
 
 
 def route_state(project: Project, policy: dict[str, Any] | None = None) -> RouteState:
@@ -260,7 +268,7 @@ def can_decide(user: Any, project: Project, stage: Stage) -> bool:
     others; a leader (联席会议/政府) may also record the collective decision that grants 立项."""
     scope = user_scope(user)
     rank = _supervisor_rank(scope) if stage.escalation in ESCALATION_RANK else 0
-    return _can_decide_in(scope, rank, project, stage)
+    return _can_decide_in(scope, rank, project.jurisdiction_id, stage)
 
 
 def opinion_org_for(user: Any, project: Project) -> Organisation | None:
@@ -273,56 +281,97 @@ def opinion_org_for(user: Any, project: Project) -> Organisation | None:
     return None
 
 
-def workflow_todo_for_user(user: Any, projects: Any) -> list[tuple[Project, Stage]]:
-    """(project, current stage) pairs among ``projects`` on which ``user`` can act now.
+TODO_FIELDS = ("pk", "pack_code", "current_stage", "jurisdiction_id", "updated_at")
+
+
+def workflow_todo_for_user(user: Any, projects: QuerySet[Project]) -> list[tuple[int, Stage]]:
+    """(project id, current stage) of the projects among ``projects`` on which ``user`` can act now, in the
+    order of ``projects``.
 
     The current stage is the one the project records (``current_stage``, kept by every transition and by the
-    submission); the route is worked out in full only for a project that records none (e.g. imported as 已申报).
+    submission), so a project is one short row here; the route is worked out in full only for a project that
+    records none (e.g. imported as 已申报).
     """
-    projects = [p for p in projects if p.status in IN_ROUTE]
     scope = user_scope(user)
     upper_rank = _supervisor_rank(scope)
-    members: dict[int, list[Organisation]] = {}
-    located: list[tuple[Project, Stage, int | None]] = []
-    for project in projects:
-        stage = pack_stage(project.pack_code, project.current_stage)
-        if stage is None:
-            state = route_state(project)
-            if state.current is None:
-                continue
-            located.append((project, state.current, state.round))
-        else:
-            located.append((project, stage, None))
-    opinion_needed = [
-        project.pk
-        for project, stage, round_no in located
-        if round_no is None and stage.kind in {"joint_review", "scored_review"}
-    ]
-    rounds = project_rounds(opinion_needed)
-    given = set(
-        StageOpinion.objects.filter(author=user, project__in=[p for p, _s, _r in located]).values_list(
-            "project_id", "round", "stage_id"
+    opinion_roles = {org_id for role, org_id in scope.role_orgs if role in {Role.REVIEWER, Role.CO_REVIEWER}}
+    located: list[tuple[int, int, Stage, int | None]] = []  # (id, jurisdiction, stage, round if known)
+    rows = projects.filter(status__in=IN_ROUTE).values_list(*TODO_FIELDS)
+    for pk, pack_code, current_stage, jurisdiction_id, updated_at in rows:
+        stage = pack_stage(pack_code, current_stage)
+        if stage is not None:
+            located.append((pk, jurisdiction_id, stage, None))
+            continue
+        worked_out, worked_round = _route_current(pk, pack_code, updated_at)
+        if worked_out is not None:
+            located.append((pk, jurisdiction_id, worked_out, worked_round))
+    out: list[tuple[int, Stage]] = []
+    opinion_candidates: list[tuple[int, int, Stage, int | None]] = []
+    for pk, jurisdiction_id, stage, known_round in located:
+        if _can_decide_in(scope, upper_rank, jurisdiction_id, stage):
+            out.append((pk, stage))
+        elif opinion_roles and stage.kind in {"joint_review", "scored_review"}:
+            opinion_candidates.append((pk, jurisdiction_id, stage, known_round))
+    if opinion_candidates:
+        # 会审 / 评分: a member bureau's reviewer who has not yet given an opinion in this round
+        ids = [pk for pk, *_rest in opinion_candidates]
+        rounds = project_rounds(ids)
+        given = set(
+            StageOpinion.objects.filter(author=user, project_id__in=ids).values_list(
+                "project_id", "round", "stage_id"
+            )
         )
-    )
-    out: list[tuple[Project, Stage]] = []
-    for project, stage, round_no in located:
-        if _can_decide_in(scope, upper_rank, project, stage):
-            out.append((project, stage))
-            continue
-        if stage.kind not in {"joint_review", "scored_review"}:
-            continue
-        current_round = round_no if round_no is not None else rounds.get(project.pk, 0)
-        if (project.pk, current_round, stage.id) in given:
-            continue
-        if project.jurisdiction_id not in members:
-            members[project.jurisdiction_id] = joint_members(project)
-        member_ids = {org.pk for org in members[project.jurisdiction_id]}
-        if any(
-            role in {Role.REVIEWER, Role.CO_REVIEWER} and org_id in member_ids
-            for role, org_id in scope.role_orgs
-        ):
-            out.append((project, stage))
+        members = _joint_member_ids({jurisdiction_id for _pk, jurisdiction_id, *_r in opinion_candidates})
+        for pk, jurisdiction_id, stage, known_round in opinion_candidates:
+            current_round = known_round if known_round is not None else rounds.get(pk, 0)
+            if (pk, current_round, stage.id) not in given and opinion_roles & members.get(
+                jurisdiction_id, set()
+            ):
+                out.append((pk, stage))
+        order = {pk: i for i, (pk, *_rest) in enumerate(located)}
+        out.sort(key=lambda item: order[item[0]])
     return out
+
+
+def _route_current(pk: int, pack_code: str, updated_at: Any) -> tuple[Stage | None, int]:
+    """The current stage and round of a project that records no stage, worked out from its route; kept per
+    process until the project or its pack changes (every decision and submission touches ``updated_at``), so
+    such projects (imported as 已申报, or with no stage to act on) do not cost an evaluation on every 待办."""
+    try:
+        pack: Any = load_pack(pack_code) if pack_code else None
+    except PackError:
+        pack = None
+    key = (pk, updated_at, id(pack))
+    hit = _ROUTE_CURRENT.get(key)
+    if hit is not None and hit[0] is pack:
+        return hit[1], hit[2]
+    state = route_state(Project.objects.get(pk=pk))
+    if len(_ROUTE_CURRENT) >= ROUTE_CURRENT_KEPT:
+        _ROUTE_CURRENT.pop(next(iter(_ROUTE_CURRENT)))
+    _ROUTE_CURRENT[key] = (pack, state.current, state.round)
+    return state.current, state.round
+
+
+def route_current_forget() -> None:
+    """Forget the routes ``_route_current`` kept (tests, whose rolled-back projects reuse ids and times)."""
+    _ROUTE_CURRENT.clear()
+
+
+ROUTE_CURRENT_KEPT = 20_000
+# (project id, updated_at, id of the compiled pack) -> (the pack, current stage, round), oldest first
+_ROUTE_CURRENT: dict[tuple[int, Any, int], tuple[Any, Stage | None, int]] = {}
+
+
+def _joint_member_ids(jurisdiction_ids: set[int]) -> dict[int, set[int]]:
+    """``joint_members`` of several jurisdictions at once, as organisation ids."""
+    members: dict[int, set[int]] = {}
+    for org_id, jurisdiction_id in Organisation.objects.filter(
+        jurisdiction_id__in=jurisdiction_ids,
+        kind__in=[OrganisationKind.COMPETENT_BUREAU, OrganisationKind.CO_REVIEWER],
+        is_active=True,
+    ).values_list("pk", "jurisdiction_id"):
+        members.setdefault(jurisdiction_id, set()).add(org_id)
+    return members
 
 
 def _supervisor_rank(scope: Any) -> int:
@@ -335,19 +384,20 @@ def _supervisor_rank(scope: Any) -> int:
     return max((LEVEL_RANK.get(level, 0) for level in levels), default=0)
 
 
-def _can_decide_in(scope: Any, upper_rank: int, project: Project, stage: Stage) -> bool:
-    """``can_decide`` with the user's supervisor level worked out once for a whole list."""
+def _can_decide_in(scope: Any, upper_rank: int, jurisdiction_id: int, stage: Stage) -> bool:
+    """``can_decide`` for a project of ``jurisdiction_id``, with the user's supervisor level worked out once for
+    a whole list."""
     if stage.escalation in ESCALATION_RANK:
         return (
             upper_rank >= ESCALATION_RANK[stage.escalation]
-            and project.jurisdiction_id in scope.overseen_jurisdiction_ids
+            and jurisdiction_id in scope.overseen_jurisdiction_ids
         )
-    if project.jurisdiction_id in scope.reviewer_jurisdiction_ids:
+    if jurisdiction_id in scope.reviewer_jurisdiction_ids:
         return True
     return (
         stage.grants_approval
         and scope.has(Role.LEADER)
-        and project.jurisdiction_id in scope.overseen_jurisdiction_ids
+        and jurisdiction_id in scope.overseen_jurisdiction_ids
     )
 
 

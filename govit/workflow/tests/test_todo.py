@@ -53,7 +53,7 @@ def test_a_project_without_a_recorded_stage_is_still_in_the_todo(world, make_pro
     project = declaration_submit(actor=world["users"]["clerk"], project=make_project())
     Project.objects.filter(pk=project.pk).update(current_stage="")  # e.g. imported as 已申报
     todo = workflow_todo_for_user(world["users"]["reviewer"], Project.objects.all())
-    assert [(p.pk, stage.id) for p, stage in todo] == [(project.pk, "ST-000-04")]
+    assert [(pk, stage.id) for pk, stage in todo] == [(project.pk, "ST-000-04")]
     assert workflow_todo_for_user(world["users"]["outsider_reviewer"], Project.objects.all()) == []
 
 
