@@ -14,11 +14,15 @@ PASSWORD = "Test@2026pass"
 
 @pytest.fixture(autouse=True)
 def _fresh_calendar() -> Any:
-    """The working-day calendar is cached per process; a test's edits are rolled back, so is the cache."""
+    """The working-day calendar and the worked-out routes are cached per process; a test's edits are rolled
+    back, so are the caches."""
     yield
     selectors = sys.modules.get("govit.policies.selectors")  # not loaded in the engine's Django-free tests
     if selectors is not None:
         selectors.work_calendar_reset()
+    workflow = sys.modules.get("govit.workflow.selectors")  # routes worked out, kept per process
+    if workflow is not None:
+        workflow.route_current_forget()
 
 
 @pytest.hookimpl(wrapper=True)

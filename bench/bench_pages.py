@@ -389,6 +389,14 @@ def transitions_measure(count: int) -> dict[str, Any]:
         .values_list("id", "lead_unit_id")[:400]
     )
     users = {pk: User.objects.get(pk=pk) for pk in set(clerks.values())}
+    # 查重 indexes a declaration's texts when it is created or edited, which the seeder does not do; index the
+    # projects this measure may use first, so a submission finds its texts unchanged as it would in use
+    from govit.similarity.services import project_check
+
+    for project in Project.objects.filter(
+        pk__in=[pk for pk, _unit in candidates[: count + 40]]
+    ).select_related("jurisdiction"):
+        project_check(project)
     samples: list[float] = []
     refused: dict[str, int] = {}
     usable = list(candidates)

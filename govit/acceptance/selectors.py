@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import QuerySet
+
 from govit.acceptance.choices import (
     NAMED_FIELDS,
     ApplicationStatus,
@@ -129,18 +131,19 @@ def acceptance_facts(project: Project) -> dict[str, Any]:
         facts["data_sharing_compliant"] = check.compliant
     if DataResource.objects.filter(project=project, kind=ResourceKind.CATALOGUE).exists():
         facts["has_data_catalog"] = True
-    retired = (
-        Sanction.objects.filter(
-            project=project,
-            status=SanctionStatus.EFFECTIVE,
-            code__in=[SanctionCode.DELIST, SanctionCode.RETIRE],
-        )
-        .values_list("decided_at", flat=True)
-        .first()
-    )
+    retired = _retirements().filter(project=project).values_list("decided_at", flat=True).first()
     if retired is not None:
         facts["dates.decommissioned"] = retired.date()
     return facts
+
+
+def _retirements() -> QuerySet[Sanction]:
+    """Sanctions in force that took a system out of use (下线, 停用), the latest first."""
+    return Sanction.objects.filter(
+        status=SanctionStatus.EFFECTIVE,
+        code__in=[SanctionCode.DELIST, SanctionCode.RETIRE],
+        decided_at__isnull=False,
+    )
 
 
 def budget_hold(project: Project) -> str:
@@ -161,12 +164,20 @@ def declaration_ban(project: Project) -> str:
     pack bans for it (上城 ¶89 RJ-105: 应用建成使用不满两年而停用), or after a 取消申报资格 sanction, the unit
     may not declare. "下一年度的项目申报" is read as the declarations made in the following calendar year."""
     year = clock.today().year
-    for other in Project.objects.filter(lead_unit_id=project.lead_unit_id, status=Status.RETIRED).exclude(
-        pk=project.pk
+    stopped_on: dict[
+        int, dt.date
+    ] = {}  # the unit's other stopped systems: when (as acceptance_facts reads it)
+    for project_id, decided_at in (
+        _retirements()
+        .filter(project__lead_unit_id=project.lead_unit_id, project__status=Status.RETIRED)
+        .exclude(project_id=project.pk)
+        .values_list("project_id", "decided_at")
     ):
-        stopped = acceptance_facts(other).get("dates.decommissioned")
-        if stopped is None or stopped.year + 1 != year:
-            continue
+        if decided_at is not None:  # excluded by the query; for the type checker
+            stopped_on.setdefault(project_id, decided_at.date())
+    stopped_last_year = [pk for pk, day in stopped_on.items() if day.year + 1 == year]
+    for other in Project.objects.filter(pk__in=stopped_last_year) if stopped_last_year else []:
+        stopped = stopped_on[other.pk]
         policy = project_policy(other)
         ban = next(
             (

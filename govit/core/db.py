@@ -40,3 +40,11 @@ def rows_insert(model: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...]
         with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
+
+
+def statistics_refresh(using: str = "default") -> None:
+    """Refresh the query planner's statistics (``ANALYZE``). PostgreSQL's autovacuum does this by itself; SQLite
+    never does, and without statistics it picks a single-column index over a composite one and sorts thousands
+    of rows a page needs twenty of. Run after bulk loads and once a day by the worker."""
+    with connections[using].cursor() as cursor:
+        cursor.execute("ANALYZE")

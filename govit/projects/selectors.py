@@ -6,9 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from govit.accounts.choices import Role
+from govit.accounts.choices import OrganisationKind, Role
 from govit.accounts.models import Jurisdiction, Organisation
 from govit.accounts.selectors import user_scope
 from govit.audit.choices import Outcome
@@ -19,7 +19,7 @@ from govit.policies.engine import PackError, load_pack
 from govit.policies.engine.windows import declaration_window
 from govit.policies.selectors import work_calendar
 from govit.projects.choices import EDITABLE_STATUSES, Status
-from govit.projects.models import DeclarationRound, ExpertAssignment, Project
+from govit.projects.models import DeclarationRound, ExpertAssignment, Project, ProjectTransition
 
 
 def project_visibility_q(user: Any) -> Q:
@@ -43,6 +43,25 @@ def project_visibility_q(user: Any) -> Q:
 
 def project_list_for_user(user: Any) -> QuerySet[Project]:
     return Project.objects.filter(project_visibility_q(user)).select_related("lead_unit", "jurisdiction")
+
+
+def project_unit_choices(user: Any) -> QuerySet[Organisation]:
+    """The 建设单位 a user may filter the project list by: their own units, the lead units of the projects they
+    co-build or are assigned, and every unit of the jurisdictions they oversee. Read from the organisations, not
+    from the (many) visible projects."""
+    scope = user_scope(user)
+    q = Q(pk__in=scope.unit_org_ids)
+    if scope.unit_org_ids:
+        co_built = Project.co_units.through.objects.filter(organisation_id__in=scope.unit_org_ids).values(
+            "project_id"
+        )
+        q |= Q(pk__in=Project.objects.filter(pk__in=co_built).values("lead_unit_id"))
+    if scope.overseen_jurisdiction_ids:
+        q |= Q(jurisdiction_id__in=scope.overseen_jurisdiction_ids) & ~Q(kind=OrganisationKind.EXPERT_POOL)
+    if scope.is_expert:
+        assigned = ExpertAssignment.objects.filter(expert=user, is_active=True).values("project_id")
+        q |= Q(pk__in=Project.objects.filter(pk__in=assigned).values("lead_unit_id"))
+    return Organisation.objects.filter(q).order_by("name")
 
 
 def project_get_for_user(*, user: Any, project_id: int) -> Project:
@@ -100,6 +119,19 @@ def project_round(project: Project) -> int:
     """申报轮次: how many times the declaration has been submitted (a resubmission after 退回 starts a new
     round); 0 before the first submission."""
     return project.transitions.filter(to_status=Status.SUBMITTED).count()
+
+
+def project_rounds(project_ids: list[int]) -> dict[int, int]:
+    """``project_round`` of many projects in one query (projects never submitted are left out)."""
+    if not project_ids:
+        return {}
+    rows = (
+        ProjectTransition.objects.filter(project_id__in=project_ids, to_status=Status.SUBMITTED)
+        .values("project_id")
+        .annotate(n=Count("id"))
+        .values_list("project_id", "n")
+    )
+    return dict(rows)
 
 
 # ------------------------------------------------------------------ 申报批次

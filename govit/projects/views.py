@@ -37,6 +37,7 @@ from govit.projects.selectors import (
     project_filter,
     project_get_for_user,
     project_list_for_user,
+    project_unit_choices,
     round_defaults,
     round_standing,
     rounds_for_user,
@@ -69,8 +70,7 @@ def _form_error(form: ProjectForm, error: ServiceError) -> None:
 @login_required
 def project_list(request: HttpRequest) -> HttpResponse:
     visible = project_list_for_user(request.user)
-    unit_choices = Organisation.objects.filter(led_projects__in=visible).distinct().order_by("name")
-    form = ProjectFilterForm(request.GET or None, unit_choices=unit_choices)
+    form = ProjectFilterForm(request.GET or None, unit_choices=project_unit_choices(request.user))
     filters = ProjectFilters()
     if form.is_bound and form.is_valid():
         data = form.cleaned_data

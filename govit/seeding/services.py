@@ -31,7 +31,7 @@ from govit.audit.hashing import event_digest, sm3_hex
 from govit.audit.models import AuditChainHead, AuditEvent
 from govit.audit.services import audit_record
 from govit.core import clock
-from govit.core.db import rows_insert
+from govit.core.db import rows_insert, statistics_refresh
 from govit.core.errors import ServiceError
 from govit.delivery.choices import CLAUSES, ContractKind, ProcurementLot, ProcurementMethod, ProcurementRoute
 from govit.delivery.models import Contract, Payment, Procurement
@@ -826,6 +826,7 @@ class _Generator:
             end_kind = ""
             if status == Status.SUBMITTED:
                 stop_at, end_kind = 0, ""
+                current_stage = route[0].id if route else ""  # as the submission records it
             elif status == Status.IN_REVIEW:
                 stop_at = r.randrange(0, max(1, len(route) - 1)) if route else 0
                 end_kind = "review"
@@ -1623,6 +1624,7 @@ def province_seed(*, options: SeedOptions, progress: ProgressFn | None = None) -
     result.projects = done
     result.audit_events = _audit_write(generator.events, generator.names, options.seed, progress)
     result.by_status = dict(sorted(generator.counts.items()))
+    statistics_refresh()  # the query planner learns the new sizes before the first page is asked for
     result.seconds = time.monotonic() - started
     return result
 

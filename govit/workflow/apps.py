@@ -10,3 +10,8 @@ class WorkflowConfig(AppConfig):
         from govit.workflow.selectors import approval_facts
 
         fact_provider_register(approval_facts)
+
+        from govit.audit.services import audit_listener_register
+        from govit.workflow.services import on_audit_event
+
+        audit_listener_register(on_audit_event)

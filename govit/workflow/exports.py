@@ -7,7 +7,7 @@ import io
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -19,6 +19,23 @@ WAN_FORMAT = "#,##0.00##"
 FONT = "宋体"
 _thin = Side(style="thin", color="999999")
 BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
+
+
+def _styles(book: Workbook) -> None:
+    """The body styles, registered once: a cell then takes a style by name, which costs a lookup, where setting
+    its font and border costs a hash of each style object (minutes for a plan of 10,000 rows)."""
+    for bold in (False, True):
+        for money in (False, True):
+            style = NamedStyle(name=_style_name(bold, money))
+            style.font = Font(name=FONT, bold=bold)
+            style.border = BORDER
+            if money:
+                style.number_format = WAN_FORMAT
+            book.add_named_style(style)
+
+
+def _style_name(bold: bool, money: bool) -> str:
+    return f"plan_{'total' if bold else 'row'}{'_wan' if money else ''}"
 
 
 def _table(
@@ -34,11 +51,9 @@ def _table(
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = BORDER
     for row in rows:
+        bold = row[0] == "合计"
         for cell in row_append(sheet, row):  # names typed by users stay text
-            cell.font = Font(name=FONT, bold=row[0] == "合计")
-            cell.border = BORDER
-            if isinstance(cell.value, Decimal):
-                cell.number_format = WAN_FORMAT
+            cell.style = _style_name(bold, isinstance(cell.value, Decimal))
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A3"
@@ -47,6 +62,7 @@ def _table(
 def annual_plan_xlsx(plan: AnnualPlan) -> bytes:
     title = f"{plan.jurisdiction.name}{plan.year}年度政务信息化项目计划"
     book = Workbook()
+    _styles(book)
     sheet = book.active
     assert sheet is not None
     sheet.title = "年度项目计划"

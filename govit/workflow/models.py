@@ -33,6 +33,7 @@ class StageDecision(models.Model):
         verbose_name = "环节结论"
         verbose_name_plural = "环节结论"
         ordering = ["decided_at", "id"]
+        indexes = [models.Index(fields=["actor", "-decided_at"], name="stage_decision_actor_latest")]  # 已办
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "round", "stage_id"], name="uniq_stage_decision_per_round"
@@ -67,6 +68,7 @@ class StageOpinion(models.Model):
         verbose_name = "审查意见"
         verbose_name_plural = "审查意见"
         ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["author", "-created_at"], name="stage_opinion_author_latest")]  # 已办
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "round", "stage_id", "author"], name="uniq_stage_opinion_per_author"

@@ -6,11 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import QuerySet
+
 from govit.accounts.choices import JurisdictionLevel, OrganisationKind, Role
 from govit.accounts.models import Jurisdiction, Organisation
 from govit.accounts.selectors import user_scope
 from govit.experts.packrules import scoring_table_for
 from govit.experts.selectors import panel_outcome
+from govit.policies.engine import PackError, load_pack
 from govit.projects.choices import FundingSource, Status
 from govit.projects.models import Project
 from govit.projects.packforms import (
@@ -21,7 +24,7 @@ from govit.projects.packforms import (
 )
 from govit.projects.permissions import is_competent_reviewer
 from govit.projects.policy import project_policy
-from govit.projects.selectors import project_round
+from govit.projects.selectors import project_round, project_rounds
 from govit.workflow.choices import FORWARD, TERMINAL, Outcome
 from govit.workflow.models import ProjectApproval, StageDecision, StageOpinion
 
@@ -125,6 +128,47 @@ def _outcome_next(outcomes: list[dict[str, Any]]) -> dict[str, list[str]]:
     return targets
 
 
+def _stage_of(raw: dict[str, Any]) -> Stage:
+    """A route stage of the pack, before anything is decided on it."""
+    return Stage(
+        id=raw["id"],
+        name=raw.get("name", raw["id"]),
+        kind=raw.get("kind", ""),
+        escalation=raw.get("escalation", "local"),
+        grants_approval=bool(raw.get("grants_approval")),
+        outcomes=list(dict.fromkeys(o["code"] for o in raw.get("outcomes", []))) or [Outcome.PASS],
+        outcome_next=_outcome_next(raw.get("outcomes", [])),
+        actors=list(raw.get("actors", [])),
+        cite=dict(raw.get("cite", {})),
+        catalogue=list(raw.get("catalogue", [])),
+    )
+
+
+def pack_stage(pack_code: str, stage_id: str) -> Stage | None:
+    """The review stage ``stage_id`` of the pack as it stands (a stage's definition does not depend on the
+    project's facts; which stages a project passes through does). None if the pack has no such stage. Read-only:
+    the stage is shared by every caller until the pack changes."""
+    if not pack_code or not stage_id:
+        return None
+    try:
+        pack = load_pack(pack_code)
+    except PackError:
+        return None
+    cached = _PACK_STAGES.get(pack_code)
+    if cached is None or cached[0] is not pack:
+        stages = {
+            raw["id"]: _stage_of(raw)
+            for raw in pack.statics["route"]
+            if raw.get("kind") not in AFTER_APPROVAL_KINDS and not _is_declaration_side(raw)
+        }
+        cached = _PACK_STAGES[pack_code] = (pack, stages)
+    return cached[1].get(stage_id)
+
+
+# pack code -> (the compiled pack the stages were read from, its review stages by id)
+_PACK_STAGES: dict[str, tuple[Any, dict[str, Stage]]] = {}
+
+
 def route_state(project: Project, policy: dict[str, Any] | None = None) -> RouteState:
     policy = policy if policy is not None else project_policy(project)
     current_round = project_round(project)
@@ -137,19 +181,8 @@ def route_state(project: Project, policy: dict[str, Any] | None = None) -> Route
     for recorded in project.stage_decisions.order_by("decided_at", "id"):
         decisions[recorded.stage_id] = recorded  # the latest decision per stage wins
     for raw in _approval_phase(policy.get("route", [])):
-        stage = Stage(
-            id=raw["id"],
-            name=raw.get("name", raw["id"]),
-            kind=raw.get("kind", ""),
-            escalation=raw.get("escalation", "local"),
-            grants_approval=bool(raw.get("grants_approval")),
-            outcomes=list(dict.fromkeys(o["code"] for o in raw.get("outcomes", []))) or [Outcome.PASS],
-            outcome_next=_outcome_next(raw.get("outcomes", [])),
-            actors=list(raw.get("actors", [])),
-            cite=dict(raw.get("cite", {})),
-            catalogue=list(raw.get("catalogue", [])),
-            decision=decisions.get(raw["id"]),
-        )
+        stage = _stage_of(raw)
+        stage.decision = decisions.get(raw["id"])
         last = stage.decision
         if last is not None and last.outcome in FORWARD:
             stage.state = "done"
@@ -230,31 +263,12 @@ def opinions_for(project: Project, round_no: int, stage_id: str) -> list[StageOp
     )
 
 
-def _upper_level_ok(user: Any, project: Project, stage: Stage) -> bool:
-    """A supervisor of a jurisdiction above the project's, at the stage's escalation level or higher."""
-    scope = user_scope(user)
-    if not scope.has(Role.SUPERVISOR) or project.jurisdiction_id not in scope.overseen_jurisdiction_ids:
-        return False
-    needed = ESCALATION_RANK[stage.escalation]
-    levels = Organisation.objects.filter(
-        pk__in=[org for role, org in scope.role_orgs if role == Role.SUPERVISOR]
-    ).values_list("jurisdiction__level", flat=True)
-    return any(LEVEL_RANK.get(level, 0) >= needed for level in levels)
-
-
 def can_decide(user: Any, project: Project, stage: Stage) -> bool:
     """Who records a stage's conclusion: the upper level for escalated stages, the competent bureau for the
     others; a leader (联席会议/政府) may also record the collective decision that grants 立项."""
-    if stage.escalation in ESCALATION_RANK:
-        return _upper_level_ok(user, project, stage)
-    if is_competent_reviewer(user, project):
-        return True
     scope = user_scope(user)
-    return (
-        stage.grants_approval
-        and scope.has(Role.LEADER)
-        and project.jurisdiction_id in scope.overseen_jurisdiction_ids
-    )
+    rank = _supervisor_rank(scope) if stage.escalation in ESCALATION_RANK else 0
+    return _can_decide_in(scope, rank, project.jurisdiction_id, stage)
 
 
 def opinion_org_for(user: Any, project: Project) -> Organisation | None:
@@ -267,29 +281,124 @@ def opinion_org_for(user: Any, project: Project) -> Organisation | None:
     return None
 
 
-def workflow_todo_for_user(user: Any, projects: Any) -> list[tuple[Project, Stage]]:
-    """(project, current stage) pairs among ``projects`` on which ``user`` can act now."""
-    projects = [p for p in projects if p.status in IN_ROUTE]
-    given = set(
-        StageOpinion.objects.filter(author=user, project__in=projects).values_list(
-            "project_id", "round", "stage_id"
-        )
-    )
-    out: list[tuple[Project, Stage]] = []
-    for project in projects:
-        state = route_state(project)
-        stage = state.current
-        if stage is None:
+TODO_FIELDS = ("pk", "pack_code", "current_stage", "jurisdiction_id", "updated_at")
+
+
+def workflow_todo_for_user(user: Any, projects: QuerySet[Project]) -> list[tuple[int, Stage]]:
+    """(project id, current stage) of the projects among ``projects`` on which ``user`` can act now, in the
+    order of ``projects``.
+
+    The current stage is the one the project records (``current_stage``, kept by every transition and by the
+    submission), so a project is one short row here; the route is worked out in full only for a project that
+    records none (e.g. imported as 已申报).
+    """
+    scope = user_scope(user)
+    upper_rank = _supervisor_rank(scope)
+    opinion_roles = {org_id for role, org_id in scope.role_orgs if role in {Role.REVIEWER, Role.CO_REVIEWER}}
+    located: list[tuple[int, int, Stage, int | None]] = []  # (id, jurisdiction, stage, round if known)
+    rows = projects.filter(status__in=IN_ROUTE).values_list(*TODO_FIELDS)
+    for pk, pack_code, current_stage, jurisdiction_id, updated_at in rows:
+        stage = pack_stage(pack_code, current_stage)
+        if stage is not None:
+            located.append((pk, jurisdiction_id, stage, None))
             continue
-        if can_decide(user, project, stage):
-            out.append((project, stage))
-        elif (
-            stage.kind in {"joint_review", "scored_review"}
-            and (project.pk, state.round, stage.id) not in given
-            and opinion_org_for(user, project) is not None
-        ):
-            out.append((project, stage))
+        worked_out, worked_round = _route_current(pk, pack_code, updated_at)
+        if worked_out is not None:
+            located.append((pk, jurisdiction_id, worked_out, worked_round))
+    out: list[tuple[int, Stage]] = []
+    opinion_candidates: list[tuple[int, int, Stage, int | None]] = []
+    for pk, jurisdiction_id, stage, known_round in located:
+        if _can_decide_in(scope, upper_rank, jurisdiction_id, stage):
+            out.append((pk, stage))
+        elif opinion_roles and stage.kind in {"joint_review", "scored_review"}:
+            opinion_candidates.append((pk, jurisdiction_id, stage, known_round))
+    if opinion_candidates:
+        # 会审 / 评分: a member bureau's reviewer who has not yet given an opinion in this round
+        ids = [pk for pk, *_rest in opinion_candidates]
+        rounds = project_rounds(ids)
+        given = set(
+            StageOpinion.objects.filter(author=user, project_id__in=ids).values_list(
+                "project_id", "round", "stage_id"
+            )
+        )
+        members = _joint_member_ids({jurisdiction_id for _pk, jurisdiction_id, *_r in opinion_candidates})
+        for pk, jurisdiction_id, stage, known_round in opinion_candidates:
+            current_round = known_round if known_round is not None else rounds.get(pk, 0)
+            if (pk, current_round, stage.id) not in given and opinion_roles & members.get(
+                jurisdiction_id, set()
+            ):
+                out.append((pk, stage))
+        order = {pk: i for i, (pk, *_rest) in enumerate(located)}
+        out.sort(key=lambda item: order[item[0]])
     return out
+
+
+def _route_current(pk: int, pack_code: str, updated_at: Any) -> tuple[Stage | None, int]:
+    """The current stage and round of a project that records no stage, worked out from its route; kept per
+    process until the project or its pack changes (every decision and submission touches ``updated_at``), so
+    such projects (imported as 已申报, or with no stage to act on) do not cost an evaluation on every 待办."""
+    try:
+        pack: Any = load_pack(pack_code) if pack_code else None
+    except PackError:
+        pack = None
+    key = (pk, updated_at, id(pack))
+    hit = _ROUTE_CURRENT.get(key)
+    if hit is not None and hit[0] is pack:
+        return hit[1], hit[2]
+    state = route_state(Project.objects.get(pk=pk))
+    if len(_ROUTE_CURRENT) >= ROUTE_CURRENT_KEPT:
+        _ROUTE_CURRENT.pop(next(iter(_ROUTE_CURRENT)))
+    _ROUTE_CURRENT[key] = (pack, state.current, state.round)
+    return state.current, state.round
+
+
+def route_current_forget() -> None:
+    """Forget the routes ``_route_current`` kept (tests, whose rolled-back projects reuse ids and times)."""
+    _ROUTE_CURRENT.clear()
+
+
+ROUTE_CURRENT_KEPT = 20_000
+# (project id, updated_at, id of the compiled pack) -> (the pack, current stage, round), oldest first
+_ROUTE_CURRENT: dict[tuple[int, Any, int], tuple[Any, Stage | None, int]] = {}
+
+
+def _joint_member_ids(jurisdiction_ids: set[int]) -> dict[int, set[int]]:
+    """``joint_members`` of several jurisdictions at once, as organisation ids."""
+    members: dict[int, set[int]] = {}
+    for org_id, jurisdiction_id in Organisation.objects.filter(
+        jurisdiction_id__in=jurisdiction_ids,
+        kind__in=[OrganisationKind.COMPETENT_BUREAU, OrganisationKind.CO_REVIEWER],
+        is_active=True,
+    ).values_list("pk", "jurisdiction_id"):
+        members.setdefault(jurisdiction_id, set()).add(org_id)
+    return members
+
+
+def _supervisor_rank(scope: Any) -> int:
+    """The highest jurisdiction level (LEVEL_RANK) at which the user is 上级主管部门; 0 if none."""
+    if not scope.has(Role.SUPERVISOR):
+        return 0
+    levels = Organisation.objects.filter(
+        pk__in=[org for role, org in scope.role_orgs if role == Role.SUPERVISOR]
+    ).values_list("jurisdiction__level", flat=True)
+    return max((LEVEL_RANK.get(level, 0) for level in levels), default=0)
+
+
+def _can_decide_in(scope: Any, upper_rank: int, jurisdiction_id: int, stage: Stage) -> bool:
+    """``can_decide`` for a project of ``jurisdiction_id``, with the user's supervisor level worked out once for
+    a whole list."""
+    if stage.escalation in ESCALATION_RANK:
+        return (
+            upper_rank >= ESCALATION_RANK[stage.escalation]
+            and jurisdiction_id in scope.overseen_jurisdiction_ids
+        )
+    if jurisdiction_id in scope.reviewer_jurisdiction_ids:
+        return True
+    return (
+        stage.grants_approval
+        and scope.has(Role.LEADER)
+        and jurisdiction_id in scope.overseen_jurisdiction_ids
+    )
 
 
 def workflow_done_for_user(user: Any, limit: int = 50) -> list[StageDecision | StageOpinion]:

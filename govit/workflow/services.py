@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 
 from govit.accounts.models import Organisation
 from govit.accounts.services import notify_after_commit
+from govit.audit.choices import Outcome as AuditOutcome
 from govit.audit.services import audit_record
 from govit.core import clock
 from govit.core.errors import ConflictError, PermissionDeniedError, ServiceError
@@ -47,6 +48,18 @@ def _locked_state(project: Project, stage_id: str) -> tuple[Project, RouteState,
 
 def _cite(stage: Stage) -> str:
     return cite_text({"cite": stage.cite, "catalogue": stage.catalogue})[:300]
+
+
+def on_audit_event(action: str, target: Any, outcome: str) -> None:
+    """A submitted declaration records the stage its review starts at (the first stage of its route not yet
+    passed), so lists such as 待办 know where every project stands without working out its route."""
+    if action != "declaration.submit" or outcome != AuditOutcome.SUCCESS or not isinstance(target, Project):
+        return
+    current = selectors.route_state(target).current
+    stage = current.id if current is not None else ""
+    if target.current_stage != stage:
+        target.current_stage = stage
+        Project.objects.filter(pk=target.pk).update(current_stage=stage)
 
 
 def _move(project: Project, *, to_status: str, actor: Any, reason: str, stage: str) -> None:

@@ -4,6 +4,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -135,15 +136,20 @@ def project_copy_to(request: HttpRequest, project_id: int) -> HttpResponse:
     return _back(project)
 
 
+TODO_PAGE = 20  # 待办 rows on a page, oldest submission first
+
+
 @login_required
 def review_todo(request: HttpRequest) -> HttpResponse:
     """待办 / 已办 for reviewers, co-reviewers, leaders and supervisors."""
-    visible = (
-        project_list_for_user(request.user).filter(status__in=selectors.IN_ROUTE).order_by("submitted_at")
+    visible = project_list_for_user(request.user).order_by("submitted_at", "id")
+    page = Paginator(selectors.workflow_todo_for_user(request.user, visible), TODO_PAGE).get_page(
+        request.GET.get("page")
     )
-    todo = selectors.workflow_todo_for_user(request.user, visible[:200])
+    projects = Project.objects.select_related("lead_unit").in_bulk([pk for pk, _stage in page.object_list])
+    todo = [(projects[pk], stage) for pk, stage in page.object_list if pk in projects]
     done = selectors.workflow_done_for_user(request.user)
-    return render(request, "workflow/todo.html", {"todo": todo, "done": done})
+    return render(request, "workflow/todo.html", {"todo": todo, "page": page, "done": done})
 
 
 def _plan_or_error(request: HttpRequest) -> tuple[selectors.AnnualPlan | None, PlanFilterForm]:

@@ -30,6 +30,9 @@ def at_approval(world, make_project):
         )
     state = route_state(project)
     assert state.current is not None and state.current.id == "ST-000-06"
+    # where the decision service would have left it
+    Project.objects.filter(pk=project.pk).update(current_stage="ST-000-06")
+    project.refresh_from_db()
     return project
 
 

@@ -1,14 +1,19 @@
 """`govit worker` — the background worker beside the web server: it runs queued tasks (the database queue
-of django-tasks-db) and enqueues the obligation scan every GOVIT_SCAN_SECONDS."""
+of django-tasks-db), enqueues the obligation scan every GOVIT_SCAN_SECONDS and the refresh of the query
+planner's statistics once a day."""
 
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+# The query planner's statistics are refreshed when the worker starts and once a day after.
+STATISTICS_SECONDS = 24 * 3600
 
 
 class Command(BaseCommand):
@@ -20,6 +25,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from govit.core.tasks import statistics_refresh_task
         from govit.obligations.tasks import obligations_scan_task
 
         if options["once"]:
@@ -31,8 +37,12 @@ class Command(BaseCommand):
         stop = threading.Event()
 
         def schedule() -> None:
+            last_statistics = 0.0
             while not stop.is_set():
                 obligations_scan_task.enqueue()
+                if time.monotonic() - last_statistics >= STATISTICS_SECONDS:
+                    statistics_refresh_task.enqueue()
+                    last_statistics = time.monotonic()
                 stop.wait(settings.GOVIT_SCAN_SECONDS)
 
         threading.Thread(target=schedule, name="govit-scan-scheduler", daemon=True).start()
