@@ -195,7 +195,45 @@ def login(port: int, username: str) -> str:
     cookies.update(_cookies(response))
     if response.status != 302 or "sessionid" not in cookies:
         raise SystemExit(f"{username} 登录失败（HTTP {response.status}）")
+    if "/login/otp/" in (response.getheader("Location") or ""):
+        otp_pass(conn, port, cookies)
     return f"sessionid={cookies['sessionid']}; csrftoken={cookies['csrftoken']}"
+
+
+def otp_pass(conn: http.client.HTTPConnection, port: int, cookies: dict[str, str]) -> None:
+    """The second factor of a reviewer: the demo accounts' documented TOTP secret (README), its current code."""
+    import base64
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govit.settings")
+    django.setup()  # to read the secret where the demo keeps it (no database is opened)
+    from django_otp.oath import totp
+
+    from govit.portal.demo import DEMO_TOTP_SECRET
+
+    cookie = f"sessionid={cookies['sessionid']}; csrftoken={cookies['csrftoken']}"
+    conn.request("GET", "/login/otp/", headers={"Cookie": cookie})
+    response = conn.getresponse()
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.read().decode())
+    if not match:
+        raise SystemExit("动态口令页没有 CSRF 令牌")
+    code = totp(base64.b32decode(DEMO_TOTP_SECRET))
+    conn.request(
+        "POST",
+        "/login/otp/",
+        body=f"csrfmiddlewaretoken={match.group(1)}&token={code:06d}",
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": cookie,
+            "Referer": f"http://127.0.0.1:{port}/login/otp/",
+        },
+    )
+    response = conn.getresponse()
+    response.read()
+    cookies.update(_cookies(response))
+    if response.status != 302 or "/login/" in (response.getheader("Location") or ""):
+        raise SystemExit(f"动态口令未通过（HTTP {response.status}）")
 
 
 def mix_build(port: int, marker: dict[str, Any]) -> list[tuple[str, str]]:

@@ -457,11 +457,15 @@ def measure(options: argparse.Namespace, marker: dict[str, Any]) -> dict[str, An
     from govit.projects.models import Project
 
     targets = marker["targets"]
+    from govit.accounts import mfa
+
     rounds = options.rounds
     clients: dict[str, Any] = {}
     for username in ("sc_reviewer", "sc_clerk", "la_supervisor"):
         client = Client()
-        client.force_login(User.objects.get(username=username))
+        user = User.objects.get(username=username)
+        client.force_login(user)
+        mfa.session_verify_directly(client.session, user)  # a reviewer's login includes the second factor
         clients[username] = client
     pages: list[PageResult] = []
     profiles: dict[str, list[str]] = {}
