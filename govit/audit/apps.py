@@ -7,3 +7,8 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         from govit.audit import checks, signals  # noqa: F401
+        from govit.audit.services import denial_hook
+        from govit.core.errors import DENIAL_HOOKS
+
+        if denial_hook not in DENIAL_HOOKS:
+            DENIAL_HOOKS.append(denial_hook)

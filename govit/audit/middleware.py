@@ -29,6 +29,27 @@ def access_denied_record(request: HttpRequest, *, reason: str) -> None:
     )
 
 
+def denials_write(request: HttpRequest) -> None:
+    """The refusals of this request, written now that its transaction has unwound (see ``audit_denied``)."""
+    user = getattr(request, "user", None)
+    for entry in context.denials_pending_take():
+        if entry["action"] == "auth.denied":
+            access_denied_record(request, reason=str(entry.get("reason", "")))
+            continue
+        after = dict(entry.get("after") or {})
+        after.setdefault("reason", str(entry.get("reason", ""))[:255])
+        actor = entry.get("actor")
+        if actor is None and user is not None and user.is_authenticated:
+            actor = user
+        audit_record(
+            actor=actor,
+            action=entry["action"],
+            target=entry.get("target"),
+            outcome=Outcome.DENIED,
+            after=after,
+        )
+
+
 class RequestContextMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -41,6 +62,7 @@ class RequestContextMiddleware:
         denials = context.denials_begin()
         try:
             response = self.get_response(request)
+            denials_write(request)
             if response.status_code == 403 and not context.denials_recorded():
                 # A refusal answered without an exception (a refusal page, the API, a CSRF failure).
                 access_denied_record(request, reason=f"HTTP 403：{response.reason_phrase}")

@@ -131,6 +131,22 @@ def audit_denied(
     message: str,
     after: dict[str, Any] | None = None,
 ) -> NoReturn:
-    """A refused action: recorded as ``<action>_denied`` with outcome “拒绝”, then refused with ``message``."""
-    audit_record(actor=actor, action=f"{action}_denied", target=target, outcome=Outcome.DENIED, after=after)
-    raise PermissionDeniedError(message)
+    """A refused action: recorded as ``<action>_denied`` with outcome “拒绝”, then refused with ``message``. In a
+    request the record is written when the request's transaction has unwound (the middleware), so it survives
+    the rollback of the refused change; outside one (commands, the worker) it is written at once."""
+    if not context.denials_active():
+        audit_record(
+            actor=actor, action=f"{action}_denied", target=target, outcome=Outcome.DENIED, after=after
+        )
+    error = PermissionDeniedError(message)
+    context.denial_pending(
+        id(error),
+        {"actor": actor, "action": f"{action}_denied", "target": target, "after": after, "reason": message},
+    )
+    raise error
+
+
+def denial_hook(error: PermissionDeniedError) -> None:
+    """Every refusal raised during a request is recorded at its end as ``auth.denied`` (unless its service
+    recorded it under its own action, see ``audit_denied``)."""
+    context.denial_pending(id(error), {"action": "auth.denied", "reason": error.message})

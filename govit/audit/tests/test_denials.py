@@ -49,3 +49,61 @@ def test_pages_that_do_not_exist_answer_in_chinese(bureau, client_of):
     assert response.status_code == 404
     assert "未找到" in response.content.decode() and 'class="mainnav"' in response.content.decode()
     assert not _denials()
+
+
+def test_a_refusal_inside_a_transaction_is_recorded_after_the_rollback(world, make_project):
+    """A service refuses inside its transaction (here: a unit clerk deciding a 终止 that only the bureau may); what
+    it began is rolled back, the record of the refusal is not."""
+    from django.db import transaction
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from govit.audit.middleware import RequestContextMiddleware
+    from govit.core.errors import PermissionDeniedError
+    from govit.projects.models import Project
+    from govit.projects.services import reviewer_required
+
+    clerk, project = world["users"]["clerk"], make_project()
+
+    def view(request):
+        try:
+            with transaction.atomic():
+                Project.objects.filter(pk=project.pk).update(name="被改的名称")
+                reviewer_required(clerk, project, "termination.decide")
+        except PermissionDeniedError as error:
+            return HttpResponse(error.message, status=200)  # shown as a message, as service_run does
+        return HttpResponse("ok")
+
+    request = RequestFactory().post("/x/")
+    request.user = clerk
+    RequestContextMiddleware(view)(request)
+    assert Project.objects.get(pk=project.pk).name == project.name
+    [denial] = _denials()
+    assert (denial.action, denial.actor, denial.target_id) == (
+        "termination.decide_denied",
+        clerk,
+        str(project.pk),
+    )
+    assert denial.after["reason"] == "只有主管部门审核人可以办理"
+
+
+def test_a_refusal_shown_as_a_page_message_is_recorded(world, make_project, login):
+    """A unit clerk posts a stage conclusion on its own declaration: the page says no, nothing changes, and the
+    refusal is in the audit log with its reason."""
+    from govit.projects.models import Project
+    from govit.projects.services import declaration_submit
+    from govit.workflow.models import StageDecision
+
+    clerk = world["users"]["clerk"]
+    project = declaration_submit(actor=clerk, project=make_project())
+    before = Project.objects.values_list("status", "version").get(pk=project.pk)
+    response = login(clerk).post(
+        f"/projects/{project.pk}/workflow/decide/",
+        {"stage_id": "ST-000-04", "outcome": "pass", "reason": "自己通过"},
+        follow=True,
+    )
+    assert response.status_code in {200, 403}
+    assert Project.objects.values_list("status", "version").get(pk=project.pk) == before
+    assert not StageDecision.objects.exists()
+    denials = [(d.action, d.actor) for d in _denials()]
+    assert len(denials) == 1 and denials[0][1] == clerk, denials
