@@ -141,6 +141,11 @@ def server_start(options: argparse.Namespace, data_dir: Path, marker: dict[str, 
         env["DATABASE_URL"] = database_url
     else:
         env.pop("DATABASE_URL", None)
+    for name in ("GOVIT_DATA_DIR", "DATABASE_URL"):  # the same database for this process (see otp_pass)
+        if name in env:
+            os.environ[name] = env[name]
+        else:
+            os.environ.pop(name, None)
     gunicorn = str(VENV_BIN / "gunicorn")
     argv = [*_taskset(options.server_cpus), gunicorn, "govit.wsgi", "-w", str(options.workers)]
     argv += ["-b", f"127.0.0.1:{port}", "--log-level", "warning"]
@@ -195,27 +200,38 @@ def login(port: int, username: str) -> str:
     cookies.update(_cookies(response))
     if response.status != 302 or "sessionid" not in cookies:
         raise SystemExit(f"{username} 登录失败（HTTP {response.status}）")
-    if "/login/otp/" in (response.getheader("Location") or ""):
-        otp_pass(conn, port, cookies)
+    otp_pass(conn, port, cookies, username)
     return f"sessionid={cookies['sessionid']}; csrftoken={cookies['csrftoken']}"
 
 
-def otp_pass(conn: http.client.HTTPConnection, port: int, cookies: dict[str, str]) -> None:
-    """The second factor of a reviewer: the demo accounts' documented TOTP secret (README), its current code."""
+def otp_pass(conn: http.client.HTTPConnection, port: int, cookies: dict[str, str], username: str) -> None:
+    """The second factor of a reviewer: the demo accounts' documented TOTP secret (README), its current code.
+    The benchmark's database gets that secret for the account first (an earlier in-process run may have bound a
+    device of its own)."""
     import base64
 
     import django
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govit.settings")
-    django.setup()  # to read the secret where the demo keeps it (no database is opened)
-    from django_otp.oath import totp
-
-    from govit.portal.demo import DEMO_TOTP_SECRET
-
     cookie = f"sessionid={cookies['sessionid']}; csrftoken={cookies['csrftoken']}"
     conn.request("GET", "/login/otp/", headers={"Cookie": cookie})
     response = conn.getresponse()
-    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.read().decode())
+    page = response.read().decode()
+    if response.status == 302 and "/login/otp/" not in (response.getheader("Location") or ""):
+        return  # no second factor for this account
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govit.settings")
+    django.setup()
+    from django_otp.oath import totp
+
+    from govit.accounts.mfa import totp_device_fixed
+    from govit.accounts.models import User
+    from govit.portal.demo import DEMO_TOTP_SECRET
+
+    totp_device_fixed(User.objects.get(username=username), DEMO_TOTP_SECRET)
+    if response.status == 302:  # sent on to enrol: the account had no device until now
+        conn.request("GET", "/login/otp/", headers={"Cookie": cookie})
+        response = conn.getresponse()
+        page = response.read().decode()
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     if not match:
         raise SystemExit("动态口令页没有 CSRF 令牌")
     code = totp(base64.b32decode(DEMO_TOTP_SECRET))
