@@ -91,34 +91,47 @@ def _locked_out(request: HttpRequest, credentials: dict[str, Any]) -> HttpRespon
     return get_lockout_response(request, None, credentials)
 
 
-def _is_locked(request: HttpRequest) -> bool:
-    return AxesProxyHandler.is_locked(request, {"username": request.user.get_username()})
+def _otp_step_refused(request: HttpRequest) -> HttpResponse | None:
+    """The second-factor pages are for a logged-in session still waiting for its code; anyone else is sent on."""
+    refused = _login_required(request)
+    if refused:
+        return refused
+    if not mfa.session_mfa_pending(request.session):
+        return redirect(_next_url(request))
+    return None
+
+
+def _otp_posted(request: HttpRequest, device: TOTPDevice) -> tuple[bool, HttpResponse | None]:
+    """The posted code checked against ``device``: (accepted, the response that ends the attempt when the account
+    is or becomes locked). A wrong code is counted like a wrong password."""
+    credentials = {"username": request.user.get_username()}
+    if AxesProxyHandler.is_locked(request, credentials):
+        return False, _locked_out(request, credentials)
+    token = request.POST.get("token", "").strip()
+    if token.isdigit() and device.verify_token(token):
+        return True, None
+    return False, _otp_failure(request)
 
 
 @never_cache
 @sensitive_post_parameters("token")
 def otp_verify(request: HttpRequest) -> HttpResponse:
     """输入动态口令 — the second step of a login for the roles that need it."""
-    refused = _login_required(request)
+    refused = _otp_step_refused(request)
     if refused:
         return refused
-    if not mfa.session_mfa_pending(request.session):
-        return redirect(_next_url(request))
     device = mfa.totp_device_confirmed(request.user)
     if device is None:
         return redirect("otp_enrol")
     error = ""
     if request.method == "POST":
-        if _is_locked(request):
-            return _locked_out(request, {"username": request.user.get_username()})
-        token = request.POST.get("token", "").strip()
-        if token.isdigit() and device.verify_token(token):
+        accepted, ended = _otp_posted(request, device)
+        if ended:
+            return ended
+        if accepted:
             mfa.session_mark_verified(request.session, device)
             otp_verified_record(user=request.user, device=device)  # type: ignore[arg-type]
             return redirect(_next_url(request))
-        locked = _otp_failure(request)
-        if locked:
-            return locked
         error = "动态口令不正确或已使用，请输入身份验证器当前显示的 6 位数字。"
     status = 400 if error else 200
     context = {"error": error, "next": request.GET.get("next", "")}
@@ -129,28 +142,23 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("token")
 def otp_enrol(request: HttpRequest) -> HttpResponse:
     """绑定身份验证器 — shown once, to a user of a role that needs a second factor and has no device yet."""
-    refused = _login_required(request)
+    refused = _otp_step_refused(request)
     if refused:
         return refused
-    if not mfa.session_mfa_pending(request.session):
-        return redirect(_next_url(request))
     if mfa.totp_device_confirmed(request.user) is not None:
         # A device is already bound: only a verified code from it lets anyone in, never a new binding.
         return redirect("otp_verify")
     device = mfa.totp_device_pending(request.user)
     error = ""
     if request.method == "POST":
-        if _is_locked(request):
-            return _locked_out(request, {"username": request.user.get_username()})
-        token = request.POST.get("token", "").strip()
-        if token.isdigit() and device.verify_token(token):
+        accepted, ended = _otp_posted(request, device)
+        if ended:
+            return ended
+        if accepted:
             otp_device_confirm(user=request.user, device=device)  # type: ignore[arg-type]
             mfa.session_mark_verified(request.session, device)
             messages.success(request, "身份验证器已绑定，今后登录时请输入其显示的动态口令。")
             return redirect(_next_url(request))
-        locked = _otp_failure(request)
-        if locked:
-            return locked
         error = "动态口令不正确，请确认手机时间准确后输入身份验证器当前显示的 6 位数字。"
     return render(
         request,
