@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -28,16 +28,23 @@ def deactivate(token: object) -> None:
     _current.reset(token)  # type: ignore[arg-type]
 
 
-# Refusals during the current request, in order. Each is ("written", action) for one already in the chain,
-# ("pending", entry) for one to be written once the request's transaction has unwound (a record written inside
-# it would be rolled back with what was refused). None outside a request.
-_denials: ContextVar[list[tuple[str, dict[str, Any]]] | None] = ContextVar(
+@dataclass
+class Denials:
+    """Refusals during one request: how many are in the chain already, and those to write once the request's
+    transaction has unwound (a record written inside it would be rolled back with what was refused), by the key
+    of their error, in the order raised."""
+
+    written: int = 0
+    pending: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+
+_denials: ContextVar[Denials | None] = ContextVar(
     "govit_request_denials", default=None
-)
+)  # None outside a request
 
 
 def denials_begin() -> object:
-    return _denials.set([])
+    return _denials.set(Denials())
 
 
 def denials_end(token: object) -> None:
@@ -49,35 +56,30 @@ def denials_active() -> bool:
 
 
 def denial_note(action: str) -> None:
-    recorded = _denials.get()
-    if recorded is not None:
-        recorded.append(("written", {"action": action}))
+    """A refusal written to the chain (``action`` names it)."""
+    denials = _denials.get()
+    if denials is not None:
+        denials.written += 1
 
 
 def denial_pending(key: int, entry: dict[str, Any]) -> None:
     """A refusal to record at the end of the request; a later entry with the same ``key`` (the same error, now
-    with its service's own action and target) replaces it."""
-    recorded = _denials.get()
-    if recorded is None:
-        return
-    for index, (kind, existing) in enumerate(recorded):
-        if kind == "pending" and existing.get("key") == key:
-            recorded[index] = ("pending", {**entry, "key": key})
-            return
-    recorded.append(("pending", {**entry, "key": key}))
+    with its service's own action and target) replaces it in place."""
+    denials = _denials.get()
+    if denials is not None:
+        denials.pending[key] = entry
 
 
 def denials_pending_take() -> list[dict[str, Any]]:
     """The refusals still to record (and forget them)."""
-    recorded = _denials.get()
-    if recorded is None:
+    denials = _denials.get()
+    if denials is None:
         return []
-    pending = [entry for kind, entry in recorded if kind == "pending"]
-    recorded[:] = [("written", {"action": entry.get("action", "auth.denied")}) for entry in pending] + [
-        item for item in recorded if item[0] == "written"
-    ]
-    return pending
+    taken = list(denials.pending.values())
+    denials.pending.clear()
+    return taken
 
 
 def denials_recorded() -> bool:
-    return bool(_denials.get())
+    denials = _denials.get()
+    return denials is not None and bool(denials.written or denials.pending)
