@@ -244,15 +244,18 @@ def stage_find(state: RouteState, stage_id: str) -> Stage | None:
     return next((s for s in state.stages if s.id == stage_id), None)
 
 
-def joint_members(project: Project) -> list[Organisation]:
-    """会审成员单位: the competent bureau and the co-reviewing bureaus of the project's jurisdiction."""
-    return list(
-        Organisation.objects.filter(
-            jurisdiction_id=project.jurisdiction_id,
-            kind__in=[OrganisationKind.COMPETENT_BUREAU, OrganisationKind.CO_REVIEWER],
-            is_active=True,
-        ).order_by("kind", "name")
+def _joint_members_of(jurisdiction_ids: Any) -> QuerySet[Organisation]:
+    """会审成员单位 of the jurisdictions: their competent bureaus and co-reviewing bureaus."""
+    return Organisation.objects.filter(
+        jurisdiction_id__in=jurisdiction_ids,
+        kind__in=[OrganisationKind.COMPETENT_BUREAU, OrganisationKind.CO_REVIEWER],
+        is_active=True,
     )
+
+
+def joint_members(project: Project) -> list[Organisation]:
+    """会审成员单位 of the project's jurisdiction."""
+    return list(_joint_members_of([project.jurisdiction_id]).order_by("kind", "name"))
 
 
 def opinions_for(project: Project, round_no: int, stage_id: str) -> list[StageOpinion]:
@@ -271,12 +274,16 @@ def can_decide(user: Any, project: Project, stage: Stage) -> bool:
     return _can_decide_in(scope, rank, project.jurisdiction_id, stage)
 
 
+# Roles that give a member bureau's opinion in a joint or scored review.
+OPINION_ROLES = frozenset({Role.REVIEWER, Role.CO_REVIEWER})
+
+
 def opinion_org_for(user: Any, project: Project) -> Organisation | None:
     """The member bureau a reviewer or co-reviewer speaks for in a joint or scored review."""
     scope = user_scope(user)
     members = {org.pk: org for org in joint_members(project)}
     for role, org_id in scope.role_orgs:
-        if role in {Role.REVIEWER, Role.CO_REVIEWER} and org_id in members:
+        if role in OPINION_ROLES and org_id in members:
             return members[org_id]
     return None
 
@@ -294,7 +301,7 @@ def workflow_todo_for_user(user: Any, projects: QuerySet[Project]) -> list[tuple
     """
     scope = user_scope(user)
     upper_rank = _supervisor_rank(scope)
-    opinion_roles = {org_id for role, org_id in scope.role_orgs if role in {Role.REVIEWER, Role.CO_REVIEWER}}
+    opinion_roles = {org_id for role, org_id in scope.role_orgs if role in OPINION_ROLES}
     located: list[tuple[int, int, Stage, int | None]] = []  # (id, jurisdiction, stage, round if known)
     rows = projects.filter(status__in=IN_ROUTE).values_list(*TODO_FIELDS)
     for pk, pack_code, current_stage, jurisdiction_id, updated_at in rows:
@@ -365,11 +372,7 @@ _ROUTE_CURRENT: dict[tuple[int, Any, int], tuple[Any, Stage | None, int]] = {}
 def _joint_member_ids(jurisdiction_ids: set[int]) -> dict[int, set[int]]:
     """``joint_members`` of several jurisdictions at once, as organisation ids."""
     members: dict[int, set[int]] = {}
-    for org_id, jurisdiction_id in Organisation.objects.filter(
-        jurisdiction_id__in=jurisdiction_ids,
-        kind__in=[OrganisationKind.COMPETENT_BUREAU, OrganisationKind.CO_REVIEWER],
-        is_active=True,
-    ).values_list("pk", "jurisdiction_id"):
+    for org_id, jurisdiction_id in _joint_members_of(jurisdiction_ids).values_list("pk", "jurisdiction_id"):
         members.setdefault(jurisdiction_id, set()).add(org_id)
     return members
 
