@@ -75,11 +75,21 @@ def otp_verify_session(client: Any, user: Any) -> None:
     mfa.session_verify_directly(client.session, user)
 
 
+def person_create(username: str, organisation: Any, role: str, password: str = PASSWORD) -> Any:
+    """A user of ``organisation`` holding ``role``, made with the services the product uses."""
+    from govit.accounts.services import role_assign, user_create
+
+    user = user_create(
+        actor=None, username=username, password=password, display_name=username, organisation=organisation
+    )
+    role_assign(actor=None, user=user, organisation=organisation, role=role)
+    return user
+
+
 @pytest.fixture
 def world(db: Any) -> dict[str, Any]:
     from govit.accounts.choices import JurisdictionLevel, OrganisationKind, Role
     from govit.accounts.models import Jurisdiction, Organisation
-    from govit.accounts.services import role_assign, user_create
 
     anhui = Jurisdiction.objects.create(code="340000", name="安徽省", level=JurisdictionLevel.PROVINCE)
     luan = Jurisdiction.objects.create(
@@ -108,15 +118,7 @@ def world(db: Any) -> dict[str, Any]:
     }
 
     def person(username: str, organisation: str, role: str) -> Any:
-        user = user_create(
-            actor=None,
-            username=username,
-            password=PASSWORD,
-            display_name=username,
-            organisation=orgs[organisation],
-        )
-        role_assign(actor=None, user=user, organisation=orgs[organisation], role=role)
-        return user
+        return person_create(username, orgs[organisation], role)
 
     users = {
         "clerk": person("edu_clerk", "education", Role.CLERK),

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-# ---------------------------------------------------------------- authorisation matrix (等保 8.1.4.2)
+from conftest import person_create
 
+# ---------------------------------------------------------------- authorisation matrix (等保 8.1.4.2)
 AUTHZ_PASSWORD = "Authz@2026pass"
 AUTHZ_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
@@ -21,7 +22,6 @@ def _authz_build(media: Any) -> dict[str, Any]:
 
     from govit.accounts.choices import JurisdictionLevel, OrganisationKind, Role
     from govit.accounts.models import Jurisdiction, Organisation
-    from govit.accounts.services import role_assign, user_create
     from govit.documents.services import attachment_upload
     from govit.projects.choices import Status
     from govit.projects.models import ExpertAssignment, Project
@@ -69,15 +69,7 @@ def _authz_build(media: Any) -> dict[str, Any]:
         }
 
         def person(username: str, organisation: str, role: str) -> Any:
-            user = user_create(
-                actor=None,
-                username=username,
-                password=AUTHZ_PASSWORD,
-                display_name=username,
-                organisation=orgs[organisation],
-            )
-            role_assign(actor=None, user=user, organisation=orgs[organisation], role=role)
-            return user
+            return person_create(username, orgs[organisation], role, AUTHZ_PASSWORD)
 
         users = {
             role: person(f"authz_{role}", org_key, kind) for role, (org_key, kind) in table.PEOPLE.items()

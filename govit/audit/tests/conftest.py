@@ -7,14 +7,13 @@ from typing import Any
 
 import pytest
 
-from conftest import PASSWORD
+from conftest import person_create
 
 
 @pytest.fixture
 def bureau(db: Any) -> dict[str, Any]:
     from govit.accounts.choices import JurisdictionLevel, OrganisationKind, Role
     from govit.accounts.models import Jurisdiction, Organisation
-    from govit.accounts.services import role_assign, user_create
 
     county = Jurisdiction.objects.create(
         code="341523", name="舒城县", level=JurisdictionLevel.COUNTY, pack_code="shucheng"
@@ -29,15 +28,7 @@ def bureau(db: Any) -> dict[str, Any]:
     }
 
     def person(username: str, organisation: str, role: str) -> Any:
-        user = user_create(
-            actor=None,
-            username=username,
-            password=PASSWORD,
-            display_name=username,
-            organisation=orgs[organisation],
-        )
-        role_assign(actor=None, user=user, organisation=orgs[organisation], role=role)
-        return user
+        return person_create(username, orgs[organisation], role)
 
     users = {
         "sysadmin": person("sysadmin", "bureau", Role.SYSTEM_ADMIN),
