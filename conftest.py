@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -84,6 +85,34 @@ def person_create(username: str, organisation: Any, role: str, password: str = P
     )
     role_assign(actor=None, user=user, organisation=organisation, role=role)
     return user
+
+
+def race(*actions: Callable[[], Any], timeout: float = 60) -> list[Any]:
+    """Run ``actions`` in threads released at the same instant, each with its own database connection (closed at
+    its end); each result, or the exception it raised. Fails if a thread is still stuck after ``timeout``."""
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(len(actions))
+    results: list[Any] = [None] * len(actions)
+
+    def run(index: int, action: Callable[[], Any]) -> None:
+        try:
+            barrier.wait(timeout=30)
+            results[index] = action()
+        except Exception as error:  # the refusal is the result under test
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    assert not any(thread.is_alive() for thread in threads), "a thread is stuck (deadlock?)"
+    return results
 
 
 @pytest.fixture
@@ -267,3 +296,11 @@ def make_returned(world: dict[str, Any], make_project: Any) -> Any:
         return project
 
     return make
+
+
+@pytest.fixture
+def second_reviewer(world: dict[str, Any]) -> Any:
+    """Another 主管部门审核人 of 舒城县数管局, for two people acting at once."""
+    from govit.accounts.choices import Role
+
+    return person_create("sc_reviewer2", world["orgs"]["bureau"], Role.REVIEWER)

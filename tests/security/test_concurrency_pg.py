@@ -15,13 +15,13 @@ skipped (PostgreSQL runs it)."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
 from django.db import connection
 
+from conftest import race
 from govit.accounts.choices import Role
 from govit.accounts.services import role_assign, user_create
 from govit.audit.models import AuditEvent
@@ -81,43 +81,6 @@ SUBJECTS = [
 
 
 BATCH = 20  # projects raced at once: 40 threads, 40 connections (PostgreSQL allows 100 by default)
-
-
-def race(actions: Sequence[Callable[[], Any]]) -> list[Any]:
-    """Run ``actions`` in threads released at the same instant; each result, or the exception it raised.
-    Every thread has its own database connection and closes it."""
-    barrier = threading.Barrier(len(actions))
-    results: list[Any] = [None] * len(actions)
-
-    def run(index: int, action: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[index] = action()
-        except Exception as error:  # the refusal is the result under test
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread is stuck (deadlock?)"
-    return results
-
-
-@pytest.fixture
-def robust_second_reviewer(world: dict[str, Any]) -> Any:
-    user = user_create(
-        actor=None,
-        username="sc_reviewer2",
-        password="x-Pass-2026",
-        display_name="数管局审核人（二）",
-        organisation=world["orgs"]["bureau"],
-    )
-    role_assign(actor=None, user=user, organisation=world["orgs"]["bureau"], role=Role.REVIEWER)
-    return user
 
 
 @pytest.fixture
@@ -187,7 +150,7 @@ def race_pairs(pairs: Sequence[tuple[Callable[[], Any], Callable[[], Any]]]) -> 
     outcomes: list[list[Any]] = []
     for start in range(0, len(pairs), BATCH):
         batch = pairs[start : start + BATCH]
-        results = race([action for pair in batch for action in pair])
+        results = race(*[action for pair in batch for action in pair])
         outcomes.extend(results[2 * i : 2 * i + 2] for i in range(len(batch)))
     return outcomes
 
@@ -200,7 +163,7 @@ def _split(results: list[Any], kind: type) -> tuple[list[Any], list[Any]]:
 
 
 def test_200_double_decisions_make_one_transition_and_one_audit_event_each(
-    world, robust_trial_projects, robust_second_reviewer
+    world, robust_trial_projects, second_reviewer
 ):
     reviewer, clerk = world["users"]["reviewer"], world["users"]["clerk"]
     ids = [p.pk for p in robust_trial_projects]
@@ -214,7 +177,7 @@ def test_200_double_decisions_make_one_transition_and_one_audit_event_each(
         pairs = [
             (
                 _decide(reviewer, pid, outcome),
-                _decide(robust_second_reviewer if (i + cycle) % 2 else reviewer, pid, outcome),
+                _decide(second_reviewer if (i + cycle) % 2 else reviewer, pid, outcome),
             )
             for i, pid in enumerate(ids)
         ]
@@ -297,7 +260,7 @@ def test_panel_experts_declining_together_take_exactly_the_backup_seats(
         declines_before = AuditEvent.objects.filter(action="expert.decline").count()
 
         results = race(
-            [
+            *[
                 lambda m=member: draw_member_decline(
                     actor=m.expert.user, member=m, reason="与建设单位存在业务往来"
                 )
@@ -321,14 +284,14 @@ def test_panel_experts_declining_together_take_exactly_the_backup_seats(
 
 
 def test_two_reviewers_drawing_one_stage_at_once_make_one_draw(
-    world, make_project, robust_expert_pool, robust_second_reviewer
+    world, make_project, robust_expert_pool, second_reviewer
 ):
     clerk = world["users"]["clerk"]
-    reviewers = (world["users"]["reviewer"], robust_second_reviewer)
+    reviewers = (world["users"]["reviewer"], second_reviewer)
     for trial in range(5):
         project = declaration_submit(actor=clerk, project=make_project(name=f"县视频会议系统第{trial + 1}期"))
         results = race(
-            [
+            *[
                 lambda r=r, pid=project.pk: expert_draw(
                     actor=r,
                     project=Project.objects.get(pk=pid),

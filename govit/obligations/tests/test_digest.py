@@ -95,8 +95,8 @@ def test_two_workers_scanning_at_once_send_each_reminder_once(
     """Two workers start the daily scan at the same instant: one waits for the other (advisory lock), so
     every obligation gets one reminder, neither scan fails, and the one that waited reports nothing done
     (without the lock both would claim the 2,000 reminders)."""
+    from conftest import race
     from govit.audit.dbguard import guard_remove
-    from govit.workflow.tests.test_concurrency import race
 
     project = make_project()
     _due_soon(project, 2000)  # enough that the two scans overlap

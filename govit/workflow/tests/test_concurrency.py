@@ -5,16 +5,13 @@ every writer on the file, so the race the test needs cannot happen there."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test import Client
 
-from govit.accounts.choices import Role
-from govit.accounts.services import role_assign, user_create
+from conftest import race
 from govit.audit.models import AuditEvent
 from govit.core.errors import ServiceError
 from govit.projects.choices import Status
@@ -30,41 +27,6 @@ pytestmark = [
     ),
 ]
 REASON = "项目由县数管局统一委托第三方全过程跟踪，不再单独引入监理。"
-
-
-def race(*actions: Callable[[], Any]) -> list[Any]:
-    """Run ``actions`` in threads released at the same instant; each result or the exception it raised."""
-    barrier = threading.Barrier(len(actions))
-    results: list[Any] = [None] * len(actions)
-
-    def run(index: int, action: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = action()
-        except Exception as error:
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
-
-
-@pytest.fixture
-def second_reviewer(world: dict[str, Any]) -> Any:
-    user = user_create(
-        actor=None,
-        username="sc_reviewer2",
-        password="x-Pass-2026",
-        display_name="数管局审核人（二）",
-        organisation=world["orgs"]["bureau"],
-    )
-    role_assign(actor=None, user=user, organisation=world["orgs"]["bureau"], role=Role.REVIEWER)
-    return user
 
 
 def test_two_reviewers_deciding_one_stage_make_one_transition(
