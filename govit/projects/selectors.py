@@ -118,7 +118,7 @@ def project_todo_for_user(user: Any) -> QuerySet[Project]:
 def project_round(project: Project) -> int:
     """申报轮次: how many times the declaration has been submitted (a resubmission after 退回 starts a new
     round); 0 before the first submission."""
-    return project.transitions.filter(to_status=Status.SUBMITTED).count()
+    return project_rounds([project.pk]).get(project.pk, 0)
 
 
 def project_rounds(project_ids: list[int]) -> dict[int, int]:
