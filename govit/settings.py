@@ -119,6 +119,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "govit.urls"
 WSGI_APPLICATION = "govit.wsgi.application"
 
+# <select> drawn in Python (govit.core.forms.FormRenderer): same HTML, no template per <option>
+FORM_RENDERER = "govit.core.forms.FormRenderer"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -288,7 +288,7 @@ def opinion_org_for(user: Any, project: Project) -> Organisation | None:
     return None
 
 
-TODO_FIELDS = ("pk", "pack_code", "current_stage", "jurisdiction_id", "updated_at")
+TODO_FIELDS = ("pk", "pack_code", "current_stage", "jurisdiction_id")
 
 
 def workflow_todo_for_user(user: Any, projects: QuerySet[Project]) -> list[tuple[int, Stage]]:
@@ -302,14 +302,26 @@ def workflow_todo_for_user(user: Any, projects: QuerySet[Project]) -> list[tuple
     scope = user_scope(user)
     upper_rank = _supervisor_rank(scope)
     opinion_roles = {org_id for role, org_id in scope.role_orgs if role in OPINION_ROLES}
+    stages: dict[tuple[str, str], Stage | None] = {}  # pack_stage once per (pack, stage) in the list
+    read: list[tuple[int, int, str, Stage | None]] = []  # (id, jurisdiction, pack, recorded stage or None)
+    for pk, pack_code, current_stage, jurisdiction_id in projects.filter(status__in=IN_ROUTE).values_list(
+        *TODO_FIELDS
+    ):
+        key = (pack_code, current_stage)
+        if key not in stages:
+            stages[key] = pack_stage(pack_code, current_stage)
+        read.append((pk, jurisdiction_id, pack_code, stages[key]))
+    # a project that records no stage has its route worked out (kept per process until it changes)
+    unrecorded = [pk for pk, _j, _p, stage in read if stage is None]
+    changed = (
+        dict(Project.objects.filter(pk__in=unrecorded).values_list("pk", "updated_at")) if unrecorded else {}
+    )
     located: list[tuple[int, int, Stage, int | None]] = []  # (id, jurisdiction, stage, round if known)
-    rows = projects.filter(status__in=IN_ROUTE).values_list(*TODO_FIELDS)
-    for pk, pack_code, current_stage, jurisdiction_id, updated_at in rows:
-        stage = pack_stage(pack_code, current_stage)
+    for pk, jurisdiction_id, pack_code, stage in read:
         if stage is not None:
             located.append((pk, jurisdiction_id, stage, None))
             continue
-        worked_out, worked_round = _route_current(pk, pack_code, updated_at)
+        worked_out, worked_round = _route_current(pk, pack_code, changed.get(pk))
         if worked_out is not None:
             located.append((pk, jurisdiction_id, worked_out, worked_round))
     out: list[tuple[int, Stage]] = []
@@ -404,13 +416,25 @@ def _can_decide_in(scope: Any, upper_rank: int, jurisdiction_id: int, stage: Sta
     )
 
 
+DONE_FIELDS = (
+    "project_id",
+    "project__name",
+)  # what 已办 shows of a decision or an opinion besides its own time
+
+
 def workflow_done_for_user(user: Any, limit: int = 50) -> list[StageDecision | StageOpinion]:
     """已办: the user's latest decisions and opinions, newest first."""
     decisions = list(
-        StageDecision.objects.filter(actor=user).select_related("project").order_by("-decided_at")[:limit]
+        StageDecision.objects.filter(actor=user)
+        .select_related("project")
+        .only(*DONE_FIELDS, "stage_name", "outcome", "decided_at")
+        .order_by("-decided_at")[:limit]
     )
     opinions = list(
-        StageOpinion.objects.filter(author=user).select_related("project").order_by("-created_at")[:limit]
+        StageOpinion.objects.filter(author=user)
+        .select_related("project")
+        .only(*DONE_FIELDS, "created_at")
+        .order_by("-created_at")[:limit]
     )
     items: list[StageDecision | StageOpinion] = [*decisions, *opinions]
     items.sort(
