@@ -1,6 +1,7 @@
 """Spreadsheet cells that cannot run anything: text a user typed is written as text, so a value such as
 ``=HYPERLINK("http://…")`` or ``@SUM(…)`` shows as typed in WPS/LibreOffice/Excel instead of becoming a
-formula (CSV/formula injection). Every .xlsx GovIT writes goes through ``row_append``."""
+formula (CSV/formula injection). Every .xlsx GovIT writes goes through ``row_append`` (openpyxl) or
+``xlsx_row_write`` (XlsxWriter, for the large exports)."""
 
 from __future__ import annotations
 
@@ -38,3 +39,17 @@ def row_append(sheet: Worksheet, values: Iterable[Any]) -> list[Cell]:
         cells.append(cell)
     sheet.append(cells)
     return cells
+
+
+def xlsx_row_write(sheet: Any, row: int, values: Iterable[Any], formats: Iterable[Any]) -> None:
+    """``values`` into row ``row`` (0-based) of an XlsxWriter sheet, each cell with its format: strings always
+    as strings (never as formulas), numbers as numbers, nothing for ``None``."""
+    for column, (value, cell_format) in enumerate(zip(values, formats, strict=True)):
+        if value is None:
+            sheet.write_blank(row, column, None, cell_format)
+        elif isinstance(value, str):
+            sheet.write_string(row, column, value, cell_format)
+        elif isinstance(value, bool):
+            sheet.write_boolean(row, column, value, cell_format)
+        else:
+            sheet.write_number(row, column, value, cell_format)

@@ -3,6 +3,7 @@ current, who may act on it, and what has been decided so far."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,7 +15,7 @@ from govit.accounts.selectors import user_scope
 from govit.experts.packrules import scoring_table_for
 from govit.experts.selectors import panel_outcome
 from govit.policies.engine import PackError, load_pack
-from govit.projects.choices import FundingSource, Status
+from govit.projects.choices import FundingSource, Nature, ProcurementCategory, Status
 from govit.projects.models import Project
 from govit.projects.packforms import (
     AFTER_APPROVAL_KINDS,
@@ -483,7 +484,11 @@ def workflow_panel_context(user: Any, project: Project, policy: dict[str, Any]) 
 
 def copy_targets(project: Project) -> list[Organisation]:
     """抄送 may go to the bureaus and co-reviewing bureaus of the project's jurisdiction and those above."""
-    ancestors = [project.jurisdiction_id, *project.jurisdiction.ancestors().values_list("pk", flat=True)]
+    ancestors = []
+    node: Jurisdiction | None = project.jurisdiction
+    while node is not None:  # upwards through the parents (read with the project when the page asks for them)
+        ancestors.append(node.pk)
+        node = node.parent
     return list(
         Organisation.objects.filter(
             jurisdiction_id__in=ancestors,
@@ -511,8 +516,17 @@ APPROVED_ONWARDS = frozenset(
 
 @dataclass
 class PlanRow:
-    project: Project
-    approval: ProjectApproval
+    """One project of the plan, as the page and the .xlsx show it."""
+
+    project_id: int
+    unit: str  # 建设单位
+    name: str
+    nature: str  # 建设性质, in words
+    category: str  # 采购类别, in words
+    declared_yuan: int
+    approved_yuan: int
+    approval_number: str
+    approved_on: dt.date
     funding: dict[str, int]
 
 
@@ -537,25 +551,65 @@ class AnnualPlan:
 
 
 def annual_plan(jurisdiction: Jurisdiction, year: int) -> AnnualPlan:
+    """The projects of ``jurisdiction`` granted 立项 for ``year``, by unit, date and name; one query, read as
+    rows (a plan may hold ten thousand)."""
     plan = AnnualPlan(jurisdiction=jurisdiction, year=year)
-    approvals = (
+    codes = list(FundingSource.values)
+    natures, categories = dict(Nature.choices), dict(ProcurementCategory.choices)
+    rows = (
         ProjectApproval.objects.filter(
             project__jurisdiction=jurisdiction, project__year=year, project__status__in=APPROVED_ONWARDS
         )
-        .select_related("project__lead_unit")
         .order_by("project__lead_unit__name", "approved_on", "project__name", "pk")
+        .values_list(
+            "project_id",
+            "project__lead_unit_id",
+            "project__lead_unit__name",
+            "project__name",
+            "project__nature",
+            "project__procurement_category",
+            "project__total_yuan",
+            "approved_budget_yuan",
+            "approval_number",
+            "approved_on",
+            *(f"project__fund_{code}" for code in codes),
+        )
     )
     units: dict[int, PlanTotal] = {}
-    sources = {code: 0 for code in FundingSource.values}
-    for approval in approvals:
-        project = approval.project
-        funding = {code: int(getattr(project, f"fund_{code}")) for code in FundingSource.values}
-        plan.rows.append(PlanRow(project=project, approval=approval, funding=funding))
-        unit = units.setdefault(project.lead_unit_id, PlanTotal(project.lead_unit.name))
+    sources = dict.fromkeys(codes, 0)
+    for (
+        project_id,
+        unit_id,
+        unit_name,
+        name,
+        nature,
+        category,
+        declared,
+        approved,
+        number,
+        on,
+        *funds,
+    ) in rows:
+        funding = {code: int(amount) for code, amount in zip(codes, funds, strict=True)}
+        plan.rows.append(
+            PlanRow(
+                project_id=project_id,
+                unit=unit_name,
+                name=name,
+                nature=natures.get(nature, nature),
+                category=categories.get(category, category),
+                declared_yuan=declared,
+                approved_yuan=approved,
+                approval_number=number,
+                approved_on=on,
+                funding=funding,
+            )
+        )
+        unit = units.setdefault(unit_id, PlanTotal(unit_name))
         for total in (unit, plan.total):
             total.count += 1
-            total.declared_yuan += project.total_yuan
-            total.approved_yuan += approval.approved_budget_yuan
+            total.declared_yuan += declared
+            total.approved_yuan += approved
         for code, amount in funding.items():
             sources[code] += amount
     plan.by_unit = list(units.values())

