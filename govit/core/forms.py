@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import DjangoTemplates
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -115,6 +117,24 @@ class ProtectedFieldsMixin:
 
 
 # ------------------------------------------------------------------ rendering
+
+
+class _ListedChoices(ModelChoiceIterator):
+    """The choices read with one plain query. Django's iterator reads them through ``QuerySet.iterator()``,
+    which on PostgreSQL opens a server-side cursor (``DECLARE … WITH HOLD``) for a few dozen rows: about 9 ms
+    on a page that draws the form."""
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """``forms.ModelChoiceField`` whose choices are read without a server-side cursor (see ``_ListedChoices``)."""
+
+    iterator = _ListedChoices
 
 
 def _attrs_html(attrs: dict[str, Any]) -> str:

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from govit.accounts.models import Jurisdiction, Organisation
-from govit.core.forms import AmountField, ProtectedFieldsMixin, reject_markup
+from govit.core.forms import AmountField, ModelChoiceField, ProtectedFieldsMixin, reject_markup
 from govit.projects.choices import (
     COST_HEADS,
     EARMARKS,
@@ -211,7 +211,7 @@ class OverrideRevokeForm(forms.Form):
 class ProjectFilterForm(forms.Form):
     status = forms.ChoiceField(label="状态", choices=[("", "全部状态"), *Status.choices], required=False)
     year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2100)
-    unit = forms.ModelChoiceField(label="建设单位", queryset=Organisation.objects.none(), required=False)
+    unit = ModelChoiceField(label="建设单位", queryset=Organisation.objects.none(), required=False)
     min_wan = AmountField(label="最低金额（万元）")
     max_wan = AmountField(label="最高金额（万元）")
     q = forms.CharField(label="关键词", max_length=100, required=False)
