@@ -67,6 +67,10 @@ def _form_error(form: ProjectForm, error: ServiceError) -> None:
     form.add_error(field, error.message)
 
 
+# what the project table (projects/_project_table.html) shows of a project: not its texts and form data
+LIST_COLUMNS = ("name", "lead_unit__name", "year", "total_yuan", "status", "updated_at")
+
+
 @login_required
 def project_list(request: HttpRequest) -> HttpResponse:
     visible = project_list_for_user(request.user)
@@ -82,7 +86,13 @@ def project_list(request: HttpRequest) -> HttpResponse:
             max_yuan=data["max_wan"] if request.GET.get("max_wan") else None,
             text=data["q"].strip(),
         )
-    projects = project_filter(visible, filters).order_by("-updated_at", "-id")
+    projects = (
+        project_filter(visible, filters)
+        .select_related(None)
+        .select_related("lead_unit")
+        .only(*LIST_COLUMNS)
+        .order_by("-updated_at", "-id")
+    )
     page = Paginator(projects, 20).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
