@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
+
 from govit.accounts.choices import JURISDICTION_ROLES, THREE_ADMIN_ROLES, UNIT_ROLES, Role
 from govit.accounts.models import Jurisdiction, RoleAssignment, User
 
@@ -38,11 +40,16 @@ def user_scope(user: Any) -> UserScope:
         )
     )
     roots = {jur for role, _org, jur in assignments if role in JURISDICTION_ROLES}
-    below: dict[
-        int, list[int]
-    ] = {}  # each root jurisdiction -> itself and those below it (one query per root)
-    for root in Jurisdiction.objects.filter(id__in=roots) if roots else []:
-        below[root.pk] = list(root.descendants(include_self=True).values_list("id", flat=True))
+    below: dict[int, list[int]] = {}  # each root jurisdiction -> itself and those below it
+    if roots:
+        # one query for every root: a jurisdiction's tree path holds its ancestors' ids and its own
+        under_any = Q()
+        for root in roots:
+            under_any |= Q(tree_path__contains=root)
+        tree = Jurisdiction.objects.with_tree_fields().filter(under_any).values_list("id", "tree_path")
+        for jurisdiction_id, path in tree:
+            for root in roots.intersection(path):
+                below.setdefault(root, []).append(jurisdiction_id)
     overseen = {jid for ids in below.values() for jid in ids}
     reviewing = {
         jid for role, _org, jur in assignments if role == Role.REVIEWER for jid in below.get(jur, [])
