@@ -52,6 +52,7 @@ from govit.acceptance.models import AcceptanceApplication, Evaluation  # noqa: E
 from govit.accounts.choices import JurisdictionLevel, OrganisationKind, Role  # noqa: E402
 from govit.accounts.models import Jurisdiction, Organisation, RoleAssignment, User  # noqa: E402
 from govit.dashboards.selectors import dashboard_compute  # noqa: E402
+from govit.dashboards.services import dashboard_summary_rebuild  # noqa: E402
 from govit.obligations.models import Obligation  # noqa: E402
 from govit.projects.choices import Status  # noqa: E402
 from govit.projects.models import Project  # noqa: E402
@@ -209,6 +210,7 @@ def build() -> dict[str, User]:
     Obligation.objects.bulk_create(obligations)
     AcceptanceApplication.objects.bulk_create(applications)
     Evaluation.objects.bulk_create(evaluations)
+    dashboard_summary_rebuild()  # the dashboard's summary rows, as after any bulk load
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # planner statistics, as a database in use would have them
     return people

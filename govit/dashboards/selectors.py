@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from govit.acceptance.choices import ApplicationStatus, EvaluationKind
 from govit.acceptance.models import AcceptanceApplication, Evaluation
@@ -17,6 +17,7 @@ from govit.accounts.selectors import user_scope
 from govit.core.money import yuan_to_wan, yuan_to_wan_exact_text
 from govit.dashboards.charts import COUNT, COUNT_AND_AMOUNT, YUAN, Chart, Column, Plot
 from govit.dashboards.choices import AMOUNT_BANDS, CHART_TOP, ChartKey
+from govit.dashboards.models import RecordCell, RecordKind, StatusCell, UnitCell
 from govit.obligations.choices import ObligationState
 from govit.obligations.models import Obligation
 from govit.projects.choices import Status
@@ -262,37 +263,43 @@ def _budget_chart(units: list[tuple[str, dict[str, int]]]) -> Chart:
     )
 
 
-def _overdue_chart(project_ids: ProjectIds) -> Chart:
-    groups = (
+def _overdue_groups(project_ids: ProjectIds) -> list[Mapping[str, Any]]:
+    return list(
         Obligation.objects.filter(state=ObligationState.OVERDUE, project_id__in=project_ids)
         .values("organisation_id", "organisation__name")
         .annotate(n=Count("pk"), projects=Count("project_id", distinct=True))
         .order_by("-n", "organisation__name")
     )
+
+
+def _overdue_chart(groups: Iterable[Mapping[str, Any]]) -> Chart:
     return Chart(
         key=ChartKey.OVERDUE,
         columns=(Column("责任单位"), Column("逾期事项数", COUNT), Column("涉及项目数", COUNT)),
         plots=(Plot(1), Plot(2)),
-        rows=[(g["organisation__name"], g["n"], g["projects"]) for g in groups],
+        rows=[(g["organisation__name"], _int(g["n"]), _int(g["projects"])) for g in groups],
         kind="hbar",
         note=f"状态为“已逾期”的期限事项；图中显示前 {CHART_TOP} 个单位，表格列出全部。",
     )
 
 
-def _acceptance_chart(project_ids: ProjectIds) -> Chart:
-    groups = {
-        g["status"]: g
-        for g in AcceptanceApplication.objects.filter(project_id__in=project_ids)
+def _acceptance_groups(project_ids: ProjectIds) -> list[Mapping[str, Any]]:
+    return list(
+        AcceptanceApplication.objects.filter(project_id__in=project_ids)
         .values("status")
         .annotate(n=Count("pk"), projects=Count("project_id", distinct=True))
         .order_by()
-    }
+    )
+
+
+def _acceptance_chart(rows: Iterable[Mapping[str, Any]]) -> Chart:
+    groups = {g["status"]: g for g in rows}
     return Chart(
         key=ChartKey.ACCEPTANCE,
         columns=(Column("申请状态"), Column("申请数", COUNT), Column("涉及项目数", COUNT)),
         plots=(Plot(1),),
         rows=[
-            (label, groups[code]["n"], groups[code]["projects"])
+            (label, _int(groups[code]["n"]), _int(groups[code]["projects"]))
             for code, label in ApplicationStatus.choices
             if code in groups
         ],
@@ -301,19 +308,22 @@ def _acceptance_chart(project_ids: ProjectIds) -> Chart:
     )
 
 
-def _evaluation_chart(project_ids: ProjectIds) -> Chart:
-    groups = (
+def _evaluation_groups(project_ids: ProjectIds) -> list[Mapping[str, Any]]:
+    return list(
         Evaluation.objects.filter(project_id__in=project_ids)
         .values("kind", "conclusion")
         .annotate(n=Count("pk"))
         .order_by("kind", "conclusion")
     )
+
+
+def _evaluation_chart(groups: Iterable[Mapping[str, Any]]) -> Chart:
     labels = dict(EvaluationKind.choices)
     return Chart(
         key=ChartKey.EVALUATION,
         columns=(Column("评价类型"), Column("评价结论"), Column("评价数", COUNT)),
         plots=(Plot(2),),
-        rows=[(labels.get(g["kind"], g["kind"]), g["conclusion"], g["n"]) for g in groups],
+        rows=[(labels.get(g["kind"], g["kind"]), g["conclusion"], _int(g["n"])) for g in groups],
         note="自评价与绩效评价的结论（含各评价年度）。",
     )
 
@@ -345,22 +355,113 @@ def _children_chart(groups: Iterable[Mapping[str, Any]], scope: DashboardScope) 
     )
 
 
-def dashboard_compute(*, user: Any, year: int | None = None) -> Dashboard:
-    """Every chart of the dashboard for ``user``, for one 申报年度 or all of them."""
-    scope = dashboard_scope(user)
+@dataclass
+class _Groups:
+    """The grouped rows every chart is drawn from, live or from the summary (same keys, ints)."""
+
+    by_status_and_year: list[Mapping[str, Any]]
+    by_unit: list[Mapping[str, Any]]
+    overdue: list[Mapping[str, Any]]
+    acceptance: list[Mapping[str, Any]]
+    evaluation: list[Mapping[str, Any]]
+
+
+def _groups_live(user: Any, year: int | None) -> _Groups:
     visible = project_list_for_user(user)
     groups = _by_status_and_year(visible)
-    in_year = [g for g in groups if year is None or g["year"] == year]
     projects = visible.filter(year=year) if year is not None else visible
-    by_unit = _by_unit(projects)
-    units = _unit_totals(by_unit)
-    budget = _budget_chart(units)
     # the other records of those projects: an id list (IN semi-join) by the same visibility rule
     project_ids = Project.objects.filter(project_visibility_q(user))
     if year is not None:
         project_ids = project_ids.filter(year=year)
     ids = project_ids.values("pk")
-    overdue = _overdue_chart(ids)
+    return _Groups(
+        by_status_and_year=groups,
+        by_unit=_by_unit(projects),
+        overdue=_overdue_groups(ids),
+        acceptance=_acceptance_groups(ids),
+        evaluation=_evaluation_groups(ids),
+    )
+
+
+def _summed(rows: Iterable[Mapping[str, Any]], keys: tuple[str, ...]) -> list[Mapping[str, Any]]:
+    """Summary rows with their sums as ints (PostgreSQL gives SUM(bigint) as numeric)."""
+    return [{name: value if name in keys else _int(value) for name, value in row.items()} for row in rows]
+
+
+def _groups_summary(jurisdiction_ids: Iterable[int], year: int | None) -> _Groups:
+    """The same grouped rows, added up from the summary rows of the jurisdictions (see ``models``)."""
+    where = Q(jurisdiction_id__in=list(jurisdiction_ids))
+    in_year = where & Q(year=year) if year is not None else where
+    band_sums = {
+        f"band{index}_{part}": Sum(f"band{index}_{part}")
+        for index in range(len(AMOUNT_BANDS))
+        for part in ("n", "yuan")
+    }
+    by_status_and_year = (
+        StatusCell.objects.filter(where)
+        .values("status", "year")
+        .annotate(n=Sum("n"), yuan=Sum("yuan"), **band_sums)
+        .order_by()
+    )
+    unit_keys = ("lead_unit_id", "lead_unit__name", "jurisdiction_id")
+    by_unit = (
+        UnitCell.objects.filter(in_year)
+        .values(*unit_keys)
+        .annotate(**{name: Sum(name) for name in UNIT_SUMS})
+        .order_by()
+    )
+    records = RecordCell.objects.filter(in_year)
+    overdue = (
+        records.filter(kind=RecordKind.OVERDUE)
+        .values("organisation_id", "organisation__name")
+        .annotate(n=Sum("n"), projects=Sum("projects"))
+        .order_by("-n", "organisation__name")
+    )
+    acceptance = (
+        records.filter(kind=RecordKind.ACCEPTANCE)
+        .values(status=F("key"))
+        .annotate(n=Sum("n"), projects=Sum("projects"))
+        .order_by()
+    )
+    evaluation = (
+        records.filter(kind=RecordKind.EVALUATION)
+        .values("key", "conclusion")
+        .annotate(n=Sum("n"))
+        .order_by("key", "conclusion")
+    )
+    return _Groups(
+        by_status_and_year=_summed(by_status_and_year, ("status", "year")),
+        by_unit=_summed(by_unit, unit_keys),
+        overdue=_summed(overdue, ("organisation_id", "organisation__name")),
+        acceptance=_summed(acceptance, ("status",)),
+        evaluation=[
+            {"kind": row["key"], "conclusion": row["conclusion"], "n": _int(row["n"])} for row in evaluation
+        ],
+    )
+
+
+def dashboard_summary_serves(user: Any) -> bool:
+    """Whether the summary holds exactly what ``user`` sees: whole jurisdictions, declared projects only — a
+    bureau, supervisor or leader with no unit or expert role (those also see their own, co-built or assigned
+    projects, and are few: their figures stay live)."""
+    scope = user_scope(user)
+    return bool(scope.overseen_jurisdiction_ids) and not scope.unit_org_ids and not scope.is_expert
+
+
+def dashboard_compute(*, user: Any, year: int | None = None, live: bool = False) -> Dashboard:
+    """Every chart of the dashboard for ``user``, for one 申报年度 or all of them; from the summary rows when
+    they serve the user (``live`` forces the aggregates over the projects themselves)."""
+    scope = dashboard_scope(user)
+    if dashboard_summary_serves(user) and not live:
+        found = _groups_summary(user_scope(user).overseen_jurisdiction_ids, year)
+    else:
+        found = _groups_live(user, year)
+    groups = found.by_status_and_year
+    in_year = [g for g in groups if year is None or g["year"] == year]
+    units = _unit_totals(found.by_unit)
+    budget = _budget_chart(units)
+    overdue = _overdue_chart(found.overdue)
     charts = [
         _stage_chart(in_year),
         _year_chart(groups),
@@ -368,11 +469,11 @@ def dashboard_compute(*, user: Any, year: int | None = None) -> Dashboard:
         _band_chart(in_year),
         budget,
         overdue,
-        _acceptance_chart(ids),
-        _evaluation_chart(ids),
+        _acceptance_chart(found.acceptance),
+        _evaluation_chart(found.evaluation),
     ]
     if scope.areas:
-        charts.append(_children_chart(by_unit, scope))
+        charts.append(_children_chart(found.by_unit, scope))
     budget_total = budget.total
     return Dashboard(
         scope=scope,

@@ -1,15 +1,24 @@
-"""统计分析 changes nothing; looking at the figures and downloading them are recorded in the audit log."""
+"""统计分析 changes no project; looking at the figures and downloading them are recorded in the audit log, and the
+summary rows behind the figures follow every audited change."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django.db import transaction
 
+from govit.audit.choices import Outcome
 from govit.audit.models import AuditEvent
 from govit.audit.services import audit_record
 from govit.dashboards.charts import Chart
 from govit.dashboards.selectors import Dashboard
+from govit.dashboards.summary import (
+    summary_project_refresh,
+    summary_projects_refresh,
+    summary_recompute,
+)
+from govit.projects.models import Project
 
 
 def dashboard_view_record(*, actor: Any, board: Dashboard, kind: str) -> AuditEvent:
@@ -41,3 +50,30 @@ def dashboard_export_record(*, actor: Any, board: Dashboard, chart: Chart) -> Au
                 "rows": len(chart.rows),
             },
         )
+
+
+# ------------------------------------------------------------------ 统计分析汇总 kept current
+
+
+def on_audit_event(action: str, target: Any, outcome: str) -> None:
+    """Every change of a project, its 立项, obligations, acceptance or evaluations is audited with the project as
+    target; the project's contribution to the summary rows follows in the same transaction (so it commits or
+    rolls back with the change)."""
+    if not isinstance(target, Project) or outcome != Outcome.SUCCESS:
+        return
+    if action.endswith((".view", ".export", ".download", "_denied")):
+        return
+    summary_project_refresh(target.pk)
+
+
+def dashboard_summary_rebuild(
+    *, jurisdiction_ids: Collection[int] | None = None, project_ids: Collection[int] | None = None
+) -> None:
+    """Bring the summary up to date after bulk work that writes projects or their records without an audit
+    event per project (seeding, imports, the obligation scan): given ``project_ids``, those projects (the cost
+    follows their number); otherwise every row of the given jurisdictions (all when None) is recomputed."""
+    with transaction.atomic():
+        if project_ids is not None:
+            summary_projects_refresh(project_ids)
+        else:
+            summary_recompute(jurisdiction_ids=jurisdiction_ids)

@@ -21,6 +21,7 @@ from govit.audit.choices import Outcome
 from govit.audit.services import audit_denied, audit_record
 from govit.core import clock
 from govit.core.errors import ConflictError, ServiceError
+from govit.dashboards.services import dashboard_summary_rebuild
 from govit.documents import detect
 from govit.imports import checking, selectors
 from govit.imports.choices import BatchState
@@ -225,6 +226,7 @@ def import_batch_commit(*, batch_id: int) -> ImportBatch | None:
             if conflicts:
                 raise _Refused(conflicts)
             project_ids = _projects_create(locked, checked.rows, actor)
+            dashboard_summary_rebuild(project_ids=project_ids)  # 统计分析汇总: the rows are written in bulk
             locked.state = BatchState.COMMITTED
             locked.committed_at = clock.now()
             locked.projects_created = len(project_ids)

@@ -281,11 +281,14 @@ def obligations_resync(*, jurisdiction_id: int | None = None) -> int:
     projects = Project.objects.filter(obligations__state__in=list(ACTIVE_STATES)).distinct()
     if jurisdiction_id is not None:
         projects = projects.filter(jurisdiction_id=jurisdiction_id)
-    count = 0
+    synced: list[int] = []
     for project in projects.select_related("lead_unit").iterator():
         obligations_sync(project)
-        count += 1
-    return count
+        synced.append(project.pk)
+    from govit.dashboards.services import dashboard_summary_rebuild  # 统计分析汇总 (builds on this app)
+
+    dashboard_summary_rebuild(project_ids=synced)
+    return len(synced)
 
 
 # ------------------------------------------------------------------ the bureau's hand: waive, set a due date
@@ -528,6 +531,13 @@ def _scan_lock() -> None:
     do (GovIT opens them IMMEDIATE); PostgreSQL waits on an advisory lock until the other scan commits."""
     connection = connections[router.db_for_write(Obligation)]
     if connection.vendor == "postgresql":
+        # 统计分析汇总: the overdue counts of the projects moved on (and of those rolled) follow in bulk (a
+        # local import: the dashboards app builds on this one)
+        from govit.dashboards.services import dashboard_summary_rebuild
+
+        moved = {rows[pk].project_id for pk in to_overdue} | set(rolling)
+        if moved:
+            dashboard_summary_rebuild(project_ids=moved)
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SCAN_LOCK])
 

@@ -33,6 +33,7 @@ from govit.audit.services import audit_record
 from govit.core import clock
 from govit.core.db import rows_insert, statistics_refresh
 from govit.core.errors import ServiceError
+from govit.dashboards.services import dashboard_summary_rebuild
 from govit.delivery.choices import CLAUSES, ContractKind, ProcurementLot, ProcurementMethod, ProcurementRoute
 from govit.delivery.models import Contract, Payment, Procurement
 from govit.documents.models import Attachment
@@ -1624,6 +1625,7 @@ def province_seed(*, options: SeedOptions, progress: ProgressFn | None = None) -
     result.projects = done
     result.audit_events = _audit_write(generator.events, generator.names, options.seed, progress)
     result.by_status = dict(sorted(generator.counts.items()))
+    dashboard_summary_rebuild()  # 统计分析汇总: the seeded rows bypass the audited services
     statistics_refresh()  # the query planner learns the new sizes before the first page is asked for
     result.seconds = time.monotonic() - started
     return result

@@ -11,6 +11,7 @@ import pytest
 
 from govit.acceptance.models import AcceptanceApplication, Evaluation
 from govit.core import clock
+from govit.dashboards.services import dashboard_summary_rebuild
 from govit.obligations.models import Obligation
 from govit.projects.models import Project
 from govit.workflow.models import ProjectApproval
@@ -32,7 +33,7 @@ PORTFOLIO: dict[str, tuple[str, str, int, str, int, int | None]] = {
 def projects_create(
     world: dict[str, Any], specs: dict[str, tuple[Any, ...]], prefix: str = ""
 ) -> dict[str, Project]:
-    """Projects, their 立项 records — in bulk, as a data import would."""
+    """Projects, their 立项 records — in bulk, as a data import would (and the dashboard's summary after)."""
     created = Project.objects.bulk_create(
         Project(
             name=f"{prefix}项目{key}",
@@ -64,6 +65,7 @@ def projects_create(
         for key, spec in specs.items()
         if spec[5] is not None
     )
+    dashboard_summary_rebuild()  # as an import does after writing its rows
     return projects
 
 
@@ -128,6 +130,7 @@ def portfolio(world: dict[str, Any]) -> dict[str, Project]:
             evaluation(p["H"], "performance", 2027, "不合格", users["outsider_reviewer"]),
         ]
     )
+    dashboard_summary_rebuild()  # written in bulk, as a data import would
     return p
 
 
