@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 import threading
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import Any, NamedTuple
@@ -38,6 +38,7 @@ from govit.projects.choices import Status
 from govit.projects.models import Project
 from govit.projects.permissions import is_competent_reviewer
 from govit.projects.policy import project_policy
+from govit.projects.services import project_policy_shared, project_shared
 from govit.workflow.choices import Outcome as Decision
 from govit.workflow.models import StageDecision
 
@@ -72,9 +73,11 @@ def on_audit_event(action: str, target: Any, outcome: str) -> None:
     if batch is not None:
         batch.add(target.pk)
         return
-    project = Project.objects.filter(pk=target.pk).select_related("lead_unit").first()
+    project = (
+        project_shared(target.pk) or Project.objects.filter(pk=target.pk).select_related("lead_unit").first()
+    )
     if project is not None:
-        obligations_sync(project)
+        obligations_sync(project, policy_of=project_policy_shared)
 
 
 @contextmanager
@@ -181,25 +184,28 @@ def _apply_state(ob: Obligation, closed: dt.date | None, today: dt.date) -> None
     ob.state, ob.next_check_on = state, next_check
 
 
-def obligations_sync(project: Project) -> None:
+def obligations_sync(
+    project: Project, *, policy_of: Callable[[Project], dict[str, Any]] = project_policy
+) -> None:
     """Bring the project's obligations in line with what its pack says today: new ones created, moved due
     dates (退回后重新提交, a later trigger) supersede the old ones, done ones fulfilled; recurring duties
-    keep one record per due date."""
+    keep one record per due date. ``policy_of`` gives the project's evaluation (the one its change shares
+    with the other listeners)."""
     if not project.pack_code:
         return
     _local.syncing = True
     try:
-        _sync(project)
+        _sync(project, policy_of)
     finally:
         _local.syncing = False
 
 
-def _sync(project: Project) -> None:
+def _sync(project: Project, policy_of: Callable[[Project], dict[str, Any]]) -> None:
     try:
         pack = load_pack(project.pack_code).pack
     except PackError:
         return
-    policy = project_policy(project)
+    policy = policy_of(project)
     if "error" in policy:
         return
     rules = {rule.id: rule for rule in pack.deadlines}
@@ -230,50 +236,59 @@ def _sync(project: Project) -> None:
         wanted[(rule_id, due_on)] = (item, closed)
     existing = {(ob.rule_id, ob.due_on): ob for ob in Obligation.objects.filter(project=project)}
     organisations: dict[str, Any] = {}
+    created: list[Obligation] = []
+    changed: list[tuple[Obligation, list[str] | None]] = []
+    for (rule_id, due_on), (item, closed) in wanted.items():
+        rule = rules.get(rule_id)
+        role = rule.by[0] if rule is not None else "PROJECT_UNIT"
+        if role not in organisations:
+            organisations[role] = responsible_organisation(project, role)
+        ob = existing.get((rule_id, due_on))
+        before = _snapshot(ob)
+        if ob is None:
+            ob = Obligation(project=project, rule_id=rule_id, due_on=due_on, escalation=0)
+            ob.state = ObligationState.UPCOMING
+        elif ob.state == ObligationState.SUPERSEDED:
+            ob.state = ObligationState.UPCOMING
+        cite = item.get("cite") or {}
+        lead = (
+            rule.remind_working_days
+            if rule is not None and rule.remind_working_days is not None
+            else pack.meta.remind_working_days
+        )
+        ob.jurisdiction_id = project.jurisdiction_id
+        ob.organisation_id = organisations[role].pk
+        ob.role = role
+        ob.name = str(item.get("name", rule_id))[:200]
+        ob.cite = f"{cite.get('article', '')}：{cite.get('quote', '')}"[:300]
+        ob.consequence = str(item.get("consequence", ""))[:300]
+        ob.on_overdue = str(item.get("on_overdue") or "")
+        ob.recurring = rule is not None and rule.period.kind == "recurring"
+        ob.trigger_on = dt.date.fromisoformat(item["trigger_date"]) if item.get("trigger_date") else None
+        ob.remind_on = working_days_before(due_on, lead, calendar)
+        _apply_state(ob, closed, today)
+        if before is None:
+            created.append(ob)
+        elif _snapshot(ob) != before:  # most changes of a project leave its obligations as they were
+            changed.append((ob, None))
+    for key, ob in existing.items():
+        if key in wanted or ob.state not in ACTIVE_STATES:
+            continue
+        rule = rules.get(ob.rule_id)
+        if ob.recurring and rule is not None:
+            closed = _recurring_closed(project, rule, ob.due_on)  # a past month's report, handed in late
+            if closed is not None:
+                _apply_state(ob, closed, today)
+                changed.append((ob, ["state", "closed_on", "next_check_on", "updated_at"]))
+            continue
+        ob.state, ob.next_check_on = ObligationState.SUPERSEDED, None
+        changed.append((ob, ["state", "next_check_on", "updated_at"]))
+    if not (created or changed):
+        return
     with transaction.atomic():
-        for (rule_id, due_on), (item, closed) in wanted.items():
-            rule = rules.get(rule_id)
-            role = rule.by[0] if rule is not None else "PROJECT_UNIT"
-            if role not in organisations:
-                organisations[role] = responsible_organisation(project, role)
-            ob = existing.get((rule_id, due_on))
-            before = _snapshot(ob)
-            if ob is None:
-                ob = Obligation(project=project, rule_id=rule_id, due_on=due_on, escalation=0)
-                ob.state = ObligationState.UPCOMING
-            elif ob.state == ObligationState.SUPERSEDED:
-                ob.state = ObligationState.UPCOMING
-            cite = item.get("cite") or {}
-            lead = (
-                rule.remind_working_days
-                if rule is not None and rule.remind_working_days is not None
-                else pack.meta.remind_working_days
-            )
-            ob.jurisdiction_id = project.jurisdiction_id
-            ob.organisation_id = organisations[role].pk
-            ob.role = role
-            ob.name = str(item.get("name", rule_id))[:200]
-            ob.cite = f"{cite.get('article', '')}：{cite.get('quote', '')}"[:300]
-            ob.consequence = str(item.get("consequence", ""))[:300]
-            ob.on_overdue = str(item.get("on_overdue") or "")
-            ob.recurring = rule is not None and rule.period.kind == "recurring"
-            ob.trigger_on = dt.date.fromisoformat(item["trigger_date"]) if item.get("trigger_date") else None
-            ob.remind_on = working_days_before(due_on, lead, calendar)
-            _apply_state(ob, closed, today)
-            if _snapshot(ob) != before:  # most changes of a project leave its obligations as they were
-                ob.save()
-        for key, ob in existing.items():
-            if key in wanted or ob.state not in ACTIVE_STATES:
-                continue
-            rule = rules.get(ob.rule_id)
-            if ob.recurring and rule is not None:
-                closed = _recurring_closed(project, rule, ob.due_on)  # a past month's report, handed in late
-                if closed is not None:
-                    _apply_state(ob, closed, today)
-                    ob.save(update_fields=["state", "closed_on", "next_check_on", "updated_at"])
-                continue
-            ob.state, ob.next_check_on = ObligationState.SUPERSEDED, None
-            ob.save(update_fields=["state", "next_check_on", "updated_at"])
+        Obligation.objects.bulk_create(created)
+        for ob, fields in changed:
+            ob.save(update_fields=fields)
 
 
 def obligations_resync(*, jurisdiction_id: int | None = None) -> int:
@@ -516,6 +531,13 @@ def obligations_scan(*, today: dt.date | None = None) -> ScanResult:
             due.filter(state=ObligationState.UPCOMING, remind_on__lte=today, due_on__gte=today).update(
                 state=ObligationState.DUE_SOON, next_check_on=_DaysAfter("due_on", 1)
             )
+        # 统计分析汇总: the overdue counts of the projects moved on (and of those rolled) follow in bulk (a
+        # local import: the dashboards app builds on this one)
+        from govit.dashboards.services import dashboard_summary_rebuild
+
+        moved = {rows[pk].project_id for pk in to_overdue} | set(rolling)
+        if moved:
+            dashboard_summary_rebuild(project_ids=moved)
         sends += [(pk, ReminderKind.OVERDUE) for pk in to_overdue]
         sends += [(pk, ReminderKind.DUE_SOON) for pk in to_soon]
         result.overdue, result.due_soon = len(to_overdue), len(to_soon)
@@ -531,13 +553,6 @@ def _scan_lock() -> None:
     do (GovIT opens them IMMEDIATE); PostgreSQL waits on an advisory lock until the other scan commits."""
     connection = connections[router.db_for_write(Obligation)]
     if connection.vendor == "postgresql":
-        # 统计分析汇总: the overdue counts of the projects moved on (and of those rolled) follow in bulk (a
-        # local import: the dashboards app builds on this one)
-        from govit.dashboards.services import dashboard_summary_rebuild
-
-        moved = {rows[pk].project_id for pk in to_overdue} | set(rolling)
-        if moved:
-            dashboard_summary_rebuild(project_ids=moved)
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SCAN_LOCK])
 

@@ -4,7 +4,9 @@ where the status moves, one audit event, side effects after commit."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -226,6 +228,40 @@ def declaration_check(project: Project, policy: dict[str, Any] | None = None) ->
     return problems
 
 
+_shared = threading.local()
+
+
+@contextmanager
+def policy_shared(project: Project) -> Iterator[None]:
+    """While the audit event of a change to ``project`` is written, the listeners that evaluate its pack (the
+    stage its review starts at, its obligations) share one evaluation of the project as saved: what they
+    write in between (the current stage, the obligations) is no fact of the pack's."""
+    previous = getattr(_shared, "kept", None)
+    _shared.kept = {"pk": project.pk, "project": project}
+    try:
+        yield
+    finally:
+        _shared.kept = previous
+
+
+def project_shared(project_id: int) -> Project | None:
+    """The project whose change is being audited (see ``policy_shared``), as the service saved it: a listener
+    need not read it again."""
+    kept = getattr(_shared, "kept", None)
+    return kept["project"] if kept is not None and kept["pk"] == project_id else None
+
+
+def project_policy_shared(project: Project) -> dict[str, Any]:
+    """The project's evaluation: the one shared by the listeners of the change being audited (see
+    ``policy_shared``), made by the first that asks; outside that, a fresh one."""
+    kept = getattr(_shared, "kept", None)
+    if kept is None or kept["pk"] != project.pk:
+        return project_policy(project)
+    if "policy" not in kept:
+        kept["policy"] = project_policy(project)
+    return kept["policy"]  # type: ignore[no-any-return]
+
+
 OFF_WINDOW_REASON_MIN = 10
 
 
@@ -289,17 +325,18 @@ def declaration_submit(*, actor: Any, project: Project, off_window_reason: str =
                 "updated_at",
             ]
         )
-        audit_record(
-            actor=actor,
-            action="declaration.submit",
-            target=locked,
-            before={"status": from_status},
-            after={
-                "status": locked.status,
-                "round": locked.declaration_round.name if locked.declaration_round else None,
-                "off_window_reason": locked.off_window_reason or None,
-            },
-        )
+        with policy_shared(locked):
+            audit_record(
+                actor=actor,
+                action="declaration.submit",
+                target=locked,
+                before={"status": from_status},
+                after={
+                    "status": locked.status,
+                    "round": locked.declaration_round.name if locked.declaration_round else None,
+                    "off_window_reason": locked.off_window_reason or None,
+                },
+            )
         notify_after_commit(
             jurisdiction_id=locked.jurisdiction_id,
             role="reviewer",
@@ -322,13 +359,14 @@ def declaration_withdraw(*, actor: Any, project: Project, reason: str) -> Projec
             raise PermissionDeniedError("当前状态下您不能撤回该项目")
         from_status = locked.status
         project_status_move(project=locked, to_status=Status.DRAFT, actor=actor, reason=f"撤回申报：{reason}")
-        audit_record(
-            actor=actor,
-            action="declaration.withdraw",
-            target=locked,
-            before={"status": from_status},
-            after={"status": locked.status, "reason": reason},
-        )
+        with policy_shared(locked):
+            audit_record(
+                actor=actor,
+                action="declaration.withdraw",
+                target=locked,
+                before={"status": from_status},
+                after={"status": locked.status, "reason": reason},
+            )
     return locked
 
 

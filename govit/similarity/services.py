@@ -196,16 +196,66 @@ def system_check(system: CatalogueSystem) -> int:
 
 
 def on_audit_event(action: str, target: Any, outcome: str) -> None:
-    """A declaration saved (created, edited, submitted …) is compared again when its texts changed."""
+    """A declaration saved (created, edited, submitted …) is compared again, after its change is committed:
+    the result is advice to the reviewer, not part of the change."""
     if not isinstance(target, Project) or outcome != Outcome.SUCCESS:
         return
     if action.endswith((".view", ".export", ".download")) or action.startswith("similarity."):
         return
     if target.status not in DECLARED:
         return  # past 立项 or a rejection the texts are fixed and it is no draft: its document cannot change
-    project = Project.objects.filter(pk=target.pk).select_related("jurisdiction").first()
-    if project is not None:
-        project_check(project)
+    project_check_later(target.pk)
+
+
+class _QueuedCheck:
+    """What runs when the transaction commits: the check of one project put on the task queue."""
+
+    def __init__(self, project_id: int) -> None:
+        self.project_id = project_id
+
+    def __call__(self) -> None:
+        from govit.core.tasks import task_waiting
+        from govit.similarity.tasks import project_check_task
+
+        if not task_waiting(project_check_task, self.project_id):
+            project_check_task.enqueue(self.project_id)
+
+
+def _after_commit(callback: Any) -> None:
+    """Robust: a queue that cannot be reached costs a check (the tab shows it pending, 重新查重 repeats it), never
+    the change already committed."""
+    transaction.on_commit(callback, robust=True)
+
+
+def project_check_later(project_id: int) -> None:
+    """Queue the 查重 of a project for the worker once the current transaction commits (at once outside
+    one): several changes of the project in one transaction queue one check, and none is queued while one
+    the worker has not started yet waits on the queue."""
+    connection = connections[router.db_for_write(Project)]
+    for entry in connection.run_on_commit:  # (savepoints, callback, robust) of this transaction
+        callback = entry[1]
+        if isinstance(callback, _QueuedCheck) and callback.project_id == project_id:
+            return
+    _after_commit(_QueuedCheck(project_id))
+
+
+def project_check_queued(project_id: int) -> int | None:
+    """查重 of a project as the worker runs it: its texts as committed now, compared unless they already are
+    (so a check queued twice costs the second three short queries). The number of pairs found, or None when
+    the project is gone."""
+    project = Project.objects.filter(pk=project_id).select_related("jurisdiction").first()
+    if project is None:
+        return None
+    return len(project_check(project))
+
+
+def project_check_pending(project: Project, document: IndexedDocument | None) -> bool:
+    """Whether the 查重 of ``project`` has yet to catch up with its texts as saved (``document``: its entry in
+    the index): the pairs shown are those of the texts last compared. A project never compared has no
+    entry and shows as such."""
+    if document is None or project.status not in DECLARED:
+        return False
+    return document.digest != _digest(project_sections(project), project.status == Status.DRAFT)
 
 
 # ------------------------------------------------------------------ reviewer's judgment

@@ -70,6 +70,7 @@ def project_similarity(request: HttpRequest, project_id: int) -> HttpResponse:
     )
     duplicate_line, similar_line = selectors.pair_line(project)
     facts = selectors.similarity_facts(project, any_status=True)
+    indexed = IndexedDocument.objects.filter(project=project).first()
     return render(
         request,
         "similarity/project.html",
@@ -82,7 +83,8 @@ def project_similarity(request: HttpRequest, project_id: int) -> HttpResponse:
             "duplicate_line": duplicate_line,
             "similar_line": similar_line,
             "facts": facts,
-            "indexed": IndexedDocument.objects.filter(project=project).first(),
+            "indexed": indexed,
+            "pending": services.project_check_pending(project, indexed),
         },
     )
 

@@ -23,7 +23,7 @@ from govit.projects.choices import Status
 from govit.projects.models import Project
 from govit.projects.permissions import is_competent_reviewer
 from govit.projects.policy import cite_text
-from govit.projects.services import project_lock, project_transition_record
+from govit.projects.services import project_lock, project_policy_shared, project_transition_record
 from govit.workflow import selectors
 from govit.workflow.choices import FORWARD, TERMINAL, OpinionConclusion, Outcome
 from govit.workflow.models import ProjectApproval, StageDecision, StageOpinion
@@ -55,7 +55,7 @@ def on_audit_event(action: str, target: Any, outcome: str) -> None:
     passed), so lists such as 待办 know where every project stands without working out its route."""
     if action != "declaration.submit" or outcome != AuditOutcome.SUCCESS or not isinstance(target, Project):
         return
-    current = selectors.route_state(target).current
+    current = selectors.route_state(target, project_policy_shared(target)).current
     stage = current.id if current is not None else ""
     if target.current_stage != stage:
         target.current_stage = stage

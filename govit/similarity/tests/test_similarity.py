@@ -73,7 +73,7 @@ SPLIT_2 = {  # … and the canteen and hazard half
 
 
 @pytest.fixture
-def demo(db: Any, media_root: Any) -> None:
+def demo(db: Any, media_root: Any, checks_at_once: None) -> None:
     demo_load(projects=False)
 
 
