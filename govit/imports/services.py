@@ -416,7 +416,8 @@ def import_batch_follow_up(*, batch_id: int) -> int:
                     "total_yuan": project.total_yuan,
                 },
             )
-            if project.status not in DECLARED:  # a declaration in review is queued for 查重 by the audit event
+            # a declaration in review is queued for 查重 by its audit event; the others are indexed here
+            if project.status not in DECLARED:
                 document_index(project=project)
             ImportedProject.objects.filter(pk=link.pk).update(followed_up=True)
             ImportBatch.objects.filter(pk=batch.pk).update(follow_up_done=F("follow_up_done") + 1)
