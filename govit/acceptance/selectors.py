@@ -24,6 +24,7 @@ from govit.acceptance.models import (
     AcceptanceExtension,
     DataResource,
     InitialAcceptance,
+    PanelMember,
     RectificationOrder,
     Sanction,
     SharingCheck,
@@ -33,7 +34,8 @@ from govit.accounts.choices import Role
 from govit.accounts.models import Organisation
 from govit.accounts.selectors import user_scope
 from govit.core import clock
-from govit.delivery.selectors import main_contract
+from govit.delivery.choices import ContractKind
+from govit.delivery.models import Contract
 from govit.policies.engine import PackError, load_pack
 from govit.policies.engine.calendar import add_months
 from govit.projects.choices import Status
@@ -60,78 +62,105 @@ def project_pack(project: Project) -> Any | None:
 def contract_acceptance_due(project: Project) -> dt.date | None:
     """合同约定验收时间: an agreed 延期验收 date, else the main contract's signing date plus its
     implementation period (the contract's end of implementation read as its acceptance date)."""
-    agreed = (
-        AcceptanceExtension.objects.filter(project=project, status=ExtensionStatus.AGREED)
-        .order_by("-new_due_on")
-        .values_list("new_due_on", flat=True)
+    return _acceptance_due(project, _extensions(project))
+
+
+def _extensions(project: Project) -> list[tuple[str, dt.date, dt.date]]:
+    """(status, new due date, requested on) of the project's 延期验收 requests, the latest request first."""
+    return list(
+        AcceptanceExtension.objects.filter(project_id=project.pk).values_list(
+            "status", "new_due_on", "requested_on"
+        )
+    )
+
+
+def _acceptance_due(project: Project, extensions: list[tuple[str, dt.date, dt.date]]) -> dt.date | None:
+    """``contract_acceptance_due`` with the 延期验收 requests already read (``_extensions``)."""
+    agreed = [new_due_on for status, new_due_on, _requested in extensions if status == ExtensionStatus.AGREED]
+    if agreed:
+        return max(agreed)
+    contract = (
+        Contract.objects.filter(project_id=project.pk, kind=ContractKind.MAIN)
+        .order_by("signed_on", "id")
+        .values_list("signed_on", "implementation_months")
         .first()
     )
-    if agreed is not None:
-        return agreed
-    contract = main_contract(project)
-    if contract is None or not contract.implementation_months:
+    if contract is None or not contract[1]:
         return None
-    return add_months(contract.signed_on, contract.implementation_months, extend=False).due
+    signed_on, implementation_months = contract
+    return add_months(signed_on, implementation_months, extend=False).due
 
 
 def acceptance_facts(project: Project) -> dict[str, Any]:
-    """Facts the acceptance, rectification and sanction records hold (a provider of ``project_facts``)."""
+    """Facts the acceptance, rectification and sanction records hold (a provider of ``project_facts``). Each
+    record is read as the values the facts need, one query per kind of record."""
     facts: dict[str, Any] = {}
     if project.status not in APPROVED_ONWARDS:
         return facts  # nothing is recorded here before 立项
-    due = contract_acceptance_due(project)
+    pk = project.pk
+    extensions = _extensions(project)
+    due = _acceptance_due(project, extensions)
     if due is not None:
         facts["dates.contract_acceptance_due"] = due
-    initial = InitialAcceptance.objects.filter(project=project).prefetch_related("panel").first()
+    initial = (
+        InitialAcceptance.objects.filter(project_id=pk)
+        .values_list("pk", "goals_met", "scope_met", "contract_met", "conclusion", "held_on")
+        .first()
+    )  # the latest
     if initial is not None:
-        panel = list(initial.panel.all())
-        facts["counts.acceptance_panel_size"] = len(panel)
-        facts["counts.acceptance_panel_fields"] = len({m.field for m in panel} & NAMED_FIELDS)
-        facts["implemented_as_planned"] = initial.goals_met and initial.scope_met and initial.contract_met
-        if initial.conclusion == Conclusion.PASS:
-            facts["dates.initial_acceptance"] = initial.held_on
-    trial = TrialRun.objects.filter(project=project).first()
+        initial_id, goals_met, scope_met, contract_met, conclusion, held_on = initial
+        fields = list(
+            PanelMember.objects.filter(initial_acceptance_id=initial_id).values_list("field", flat=True)
+        )
+        facts["counts.acceptance_panel_size"] = len(fields)
+        facts["counts.acceptance_panel_fields"] = len(set(fields) & NAMED_FIELDS)
+        facts["implemented_as_planned"] = goals_met and scope_met and contract_met
+        if conclusion == Conclusion.PASS:
+            facts["dates.initial_acceptance"] = held_on
+    trial = TrialRun.objects.filter(project_id=pk).values_list("started_on", "ended_on").first()
     if trial is not None:
-        facts["dates.trial_run_started"] = trial.started_on
-        facts["dates.trial_run_ended"] = trial.ended_on
+        facts["dates.trial_run_started"], facts["dates.trial_run_ended"] = trial
     application = (
-        AcceptanceApplication.objects.filter(project=project, applied_on__isnull=False)
+        AcceptanceApplication.objects.filter(project_id=pk, applied_on__isnull=False)
         .exclude(status=ApplicationStatus.RETURNED)
+        .values_list("applied_on", "status", "decided_on")
         .first()
     )
     if application is not None:
-        facts["dates.acceptance_applied"] = application.applied_on
-        if application.status in {ApplicationStatus.PASSED, ApplicationStatus.FAILED}:
-            passed = application.status == ApplicationStatus.PASSED
-            facts["dates.final_acceptance"] = application.decided_on
+        applied_on, status, decided_on = application
+        facts["dates.acceptance_applied"] = applied_on
+        if status in {ApplicationStatus.PASSED, ApplicationStatus.FAILED}:
+            passed = status == ApplicationStatus.PASSED
+            facts["dates.final_acceptance"] = decided_on
             facts["acceptance_passed"] = passed
             if passed:
-                facts["dates.put_into_use"] = application.decided_on
+                facts["dates.put_into_use"] = decided_on
                 facts["in_formal_use"] = True
-    extension = (
-        AcceptanceExtension.objects.filter(project=project).exclude(status=ExtensionStatus.REJECTED).first()
+    requested = next(
+        (requested_on for status, _due, requested_on in extensions if status != ExtensionStatus.REJECTED),
+        None,
     )
-    if extension is not None:
-        facts["dates.extension_requested"] = extension.requested_on
+    if requested is not None:
+        facts["dates.extension_requested"] = requested
     orders = list(
-        RectificationOrder.objects.filter(project=project).values_list(
+        RectificationOrder.objects.filter(project_id=pk).values_list(
             "issued_on", "status", "closed_on", "rule_id", "due_on"
         )
     )  # the latest first
     if orders:
-        issued_on, status, closed_on, _rule, _due = orders[0]
+        issued_on, order_status, closed_on, _rule, _due = orders[0]
         facts["dates.rectification_notice"] = issued_on
-        if status == OrderStatus.CLOSED:
+        if order_status == OrderStatus.CLOSED:
             facts["dates.rectification_done"] = closed_on
     for _issued, _status, _closed, rule_id, due_on in orders:
         if rule_id:
             facts.setdefault(f"issuer_due_dates.{rule_id}", due_on)  # the latest order under each rule
-    check = SharingCheck.objects.filter(project=project).first()
-    if check is not None:
-        facts["data_sharing_compliant"] = check.compliant
-    if DataResource.objects.filter(project=project, kind=ResourceKind.CATALOGUE).exists():
+    compliant = SharingCheck.objects.filter(project_id=pk).values_list("compliant", flat=True).first()
+    if compliant is not None:
+        facts["data_sharing_compliant"] = compliant
+    if DataResource.objects.filter(project_id=pk, kind=ResourceKind.CATALOGUE).exists():
         facts["has_data_catalog"] = True
-    retired = _retirements().filter(project=project).values_list("decided_at", flat=True).first()
+    retired = _retirements().filter(project_id=pk).values_list("decided_at", flat=True).first()
     if retired is not None:
         facts["dates.decommissioned"] = retired.date()
     return facts

@@ -74,6 +74,17 @@ def main_contract(project: Project) -> Contract | None:
     return project.contracts.filter(kind=ContractKind.MAIN).order_by("signed_on", "id").first()
 
 
+# What ``contract_facts`` reads of a contract.
+CONTRACT_FACT_FIELDS = (
+    "signed_on",
+    "implementation_months",
+    "warranty_months",
+    "free_om_months",
+    "service_months",
+    "clauses",
+)
+
+
 def contract_facts(contract: Contract) -> dict[str, Any]:
     """{dotted fact path: value} for a main contract (saved or about to be)."""
     facts: dict[str, Any] = {
@@ -94,32 +105,46 @@ def delivery_facts(project: Project) -> dict[str, Any]:
     facts: dict[str, Any] = {}
     if project.status not in APPROVED_ONWARDS:
         return facts  # nothing is recorded here before 立项
-    for procurement in Procurement.objects.filter(project=project):
-        if procurement.lot == ProcurementLot.SUPERVISION:
+    procurements = Procurement.objects.filter(project_id=project.pk).values_list(
+        "lot", "route", "tender_on", "award_notice_on"
+    )
+    for lot, route, tender_on, award_notice_on in procurements:
+        if lot == ProcurementLot.SUPERVISION:
             facts["supervision_tendered"] = True
             continue
-        facts["procurement_route"] = procurement.route
-        facts["dates.tender_completed"] = procurement.tender_on
-        facts["dates.award_notice"] = procurement.award_notice_on
-        facts["dates.procurement_completed"] = procurement.award_notice_on
-    contract = main_contract(project)
-    if contract is not None:
-        facts.update(contract_facts(contract))
-    if project.contracts.filter(kind=ContractKind.SUPERVISION).exists():
+        facts["procurement_route"] = route
+        facts["dates.tender_completed"] = tender_on
+        facts["dates.award_notice"] = award_notice_on
+        facts["dates.procurement_completed"] = award_notice_on
+    # the main contract (the first signed) and whether a supervision contract exists, in one read
+    contracts = list(
+        Contract.objects.filter(
+            project_id=project.pk, kind__in=[ContractKind.MAIN, ContractKind.SUPERVISION]
+        ).values_list("kind", *CONTRACT_FACT_FIELDS)
+    )  # in signing order
+    main = next((row[1:] for row in contracts if row[0] == ContractKind.MAIN), None)
+    if main is not None:
+        facts.update(contract_facts(Contract(**dict(zip(CONTRACT_FACT_FIELDS, main, strict=True)))))
+    if any(row[0] == ContractKind.SUPERVISION for row in contracts):
         facts["has_supervision_contract"] = True
-    for rule_id, filed_on in Filing.objects.filter(project=project).values_list("rule_id", "filed_on"):
+    for rule_id, filed_on in Filing.objects.filter(project_id=project.pk).values_list("rule_id", "filed_on"):
         facts[f"fulfilled.{rule_id}"] = filed_on  # ordered by date: the latest filing
     changed = (
-        ChangeRequest.objects.filter(project=project, status=ChangeStatus.APPROVED)
+        ChangeRequest.objects.filter(project_id=project.pk, status=ChangeStatus.APPROVED)
         .order_by("-decided_at")
         .values_list("decided_at", flat=True)
         .first()
     )
     if changed is not None:
         facts["dates.change_occurred"] = timezone.localdate(changed)
-    first_budget = BudgetArrangement.objects.filter(project=project).order_by("approved_on").first()
+    first_budget = (
+        BudgetArrangement.objects.filter(project_id=project.pk)
+        .order_by("approved_on")
+        .values_list("approved_on", flat=True)
+        .first()
+    )
     if first_budget is not None:
-        facts["dates.budget_approved"] = first_budget.approved_on
+        facts["dates.budget_approved"] = first_budget
     return facts
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from govit.audit.choices import Outcome
@@ -23,18 +24,13 @@ def requirement_find(project: Project, code: str) -> dict[str, Any] | None:
     return None
 
 
-def attachment_latest_by_code(project: Project) -> dict[str, Attachment]:
-    """The latest version per requirement code."""
+def attachments_latest(attachments: Iterable[Attachment]) -> dict[str, Attachment]:
+    """The latest version per requirement code, of ``attachments`` read by code, newest version first (the
+    model's order)."""
     latest: dict[str, Attachment] = {}
-    for attachment in project.attachments.select_related("uploaded_by").order_by(
-        "requirement_code", "-version"
-    ):
+    for attachment in attachments:
         latest.setdefault(attachment.requirement_code, attachment)
     return latest
-
-
-def attachment_history(project: Project) -> list[Attachment]:
-    return list(project.attachments.select_related("uploaded_by").order_by("requirement_code", "-version"))
 
 
 def attachment_get_for_user(*, user: Any, attachment_id: int) -> Attachment:

@@ -82,7 +82,7 @@ def project_facts_data(project: Project) -> dict[str, Any]:
         "buys_hardware": project.buys_server_hardware or project.cost_equipment > 0,
         "deploys_on_gov_cloud": project.deploys_on_gov_cloud,
         "has_data_catalog": project.has_data_catalog,
-        "cross_dept": project.co_units.exists(),
+        "cross_dept": project.co_units.exists(),  # answered from the page's prefetched co-units if it has them
         # declared outside the round's window as 增补项目（一事一议）/ 专题请示: the pack asks for its approval
         "special_approval": project.off_window,
         "dates": {"declared": timezone.localdate(project.submitted_at) if project.submitted_at else None},
@@ -92,7 +92,7 @@ def project_facts_data(project: Project) -> dict[str, Any]:
                 "justification": o.justification,
                 "date": timezone.localdate(o.decided_at),
             }
-            for o in project.finding_overrides.filter(revoked_at__isnull=True).select_related("decided_by")
+            for o in _overrides_in_force(project)
         },
     }
     if project.pack_code and project.pk:
@@ -116,12 +116,32 @@ def _document_facts(project: Project) -> dict[str, bool]:
     wanted = {d.code: d.fact for d in pack.documents if d.fact}
     if not wanted:
         return {}
-    given = set(
-        project.attachments.filter(requirement_code__in=list(wanted)).values_list(
-            "requirement_code", flat=True
+    attachments = _prefetched(project, "attachments")
+    if attachments is not None:
+        given = {a.requirement_code for a in attachments} & set(wanted)
+    else:
+        given = set(
+            project.attachments.filter(requirement_code__in=list(wanted)).values_list(
+                "requirement_code", flat=True
+            )
         )
-    )
     return {wanted[code]: True for code in given}
+
+
+def _overrides_in_force(project: Project) -> list[Any]:
+    """The finding overrides not revoked, each with who decided it."""
+    overrides = _prefetched(project, "finding_overrides")
+    if overrides is not None:
+        return [o for o in overrides if o.revoked_at is None]
+    return list(project.finding_overrides.filter(revoked_at__isnull=True).select_related("decided_by"))
+
+
+def _prefetched(project: Project, relation: str) -> list[Any] | None:
+    """The rows of ``relation`` the caller prefetched (the project page reads them once for its panels and for
+    the facts), else None. Services pass projects read without prefetching, so their facts are never stale."""
+    cache = getattr(project, "_prefetched_objects_cache", None) or {}
+    rows = cache.get(relation)
+    return list(rows) if rows is not None else None
 
 
 def _put(data: dict[str, Any], path: str, value: Any) -> None:

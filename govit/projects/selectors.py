@@ -67,15 +67,29 @@ def project_unit_choices(user: Any) -> QuerySet[Organisation]:
     return Organisation.objects.filter(q).order_by("name")
 
 
-def project_get_for_user(*, user: Any, project_id: int) -> Project:
-    """The project if ``user`` may see it; otherwise 404 (and the attempt is audited)."""
-    project = project_list_for_user(user).filter(pk=project_id).first()
-    if project is not None:
+def project_get_for_user(*, user: Any, project_id: int, related: tuple[str, ...] = ()) -> Project:
+    """The project if ``user`` may see it; otherwise 404 (and the attempt is audited). ``related``: further
+    relations to read in the same query (``select_related``)."""
+    project = (
+        Project.objects.select_related("lead_unit", "jurisdiction", *related).filter(pk=project_id).first()
+    )
+    if project is not None and (
+        _visible_by_scope(user, project) or project_list_for_user(user).filter(pk=project_id).exists()
+    ):
         return project
-    existing = Project.objects.filter(pk=project_id).first()
-    if existing is not None:
-        audit_record(actor=user, action="project.view_denied", target=existing, outcome=Outcome.DENIED)
+    if project is not None:
+        audit_record(actor=user, action="project.view_denied", target=project, outcome=Outcome.DENIED)
     raise NotFoundError("项目不存在或无权查看")
+
+
+def _visible_by_scope(user: Any, project: Project) -> bool:
+    """The join-free terms of ``project_visibility_q``, checked on a project already read: its own unit, or a
+    jurisdiction overseen and not a draft. When they do not hold, the whole rule is asked of the database
+    (co-built, assigned experts)."""
+    scope = user_scope(user)
+    return project.lead_unit_id in scope.unit_org_ids or (
+        project.jurisdiction_id in scope.overseen_jurisdiction_ids and project.status != Status.DRAFT
+    )
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -18,7 +18,8 @@ from govit.core import clock
 from govit.core.errors import PermissionDeniedError, ServiceError
 from govit.core.views import form_refused, service_run
 from govit.documents.forms import AttachmentUploadForm
-from govit.documents.selectors import attachment_history, attachment_latest_by_code
+from govit.documents.models import Attachment
+from govit.documents.selectors import attachments_latest
 from govit.projects import permissions, services
 from govit.projects.choices import Status
 from govit.projects.forms import (
@@ -181,12 +182,33 @@ def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
     )
 
 
+def _project_for_detail(user: Any, project_id: int) -> Project:
+    """The project with what its page shows read once: its 申报批次, 立项 and the jurisdictions above it (抄送)
+    with the project; its co-units, overrides and materials for the cards and for the facts the 适用规则 card is
+    evaluated with."""
+    project = project_get_for_user(
+        user=user,
+        project_id=project_id,
+        related=("declaration_round", "approval", "jurisdiction__parent__parent"),
+    )
+    prefetch_related_objects(
+        [project],
+        "co_units",
+        # few projects have overrides: who decided and revoked them is read only when there are some
+        Prefetch("finding_overrides", FindingOverride.objects.prefetch_related("decided_by", "revoked_by")),
+        Prefetch("attachments", Attachment.objects.select_related("uploaded_by")),
+    )
+    return project
+
+
 @login_required
 def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = project_get_for_user(user=request.user, project_id=project_id)
+    project = _project_for_detail(request.user, project_id)
     can_submit = permissions.can_submit(request.user, project)
     transitions = project.transitions.select_related("actor").order_by("created_at", "id")
-    overrides = project.finding_overrides.select_related("decided_by", "revoked_by")
+    overrides = project.finding_overrides.all()
+    attachments = list(project.attachments.all())  # by requirement, newest version first
+    latest_attachments = attachments_latest(attachments)
     policy = project_policy(project)
     return render(
         request,
@@ -212,8 +234,8 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
             **workflow_panel_context(request.user, project, policy),
             "active_overrides": {o.rule_id: o for o in overrides if o.revoked_at is None},
             "override_history": [o for o in overrides if o.revoked_at is not None],
-            "latest_attachments": attachment_latest_by_code(project),
-            "attachments": attachment_history(project),
+            "latest_attachments": latest_attachments,
+            "attachments": attachments,
             "upload_form": AttachmentUploadForm(),
         },
     )

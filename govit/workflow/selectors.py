@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 
 from govit.accounts.choices import JurisdictionLevel, OrganisationKind, Role
 from govit.accounts.models import Jurisdiction, Organisation
@@ -447,6 +447,8 @@ def workflow_done_for_user(user: Any, limit: int = 50) -> list[StageDecision | S
 def workflow_panel_context(user: Any, project: Project, policy: dict[str, Any]) -> dict[str, Any]:
     """Everything the project page's 审查流程 card shows to ``user``."""
     state = route_state(project, policy)
+    # who recorded each decision shown, in one query
+    prefetch_related_objects([s.decision for s in state.stages if s.decision is not None], "actor")
     context: dict[str, Any] = {"route": state, "approval": getattr(project, "approval", None)}
     stage = state.current
     scope = user_scope(user)
