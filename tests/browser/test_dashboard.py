@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from govit.accounts.models import User
 from govit.core import clock
+from govit.dashboards.services import dashboard_summary_rebuild
 from govit.obligations.models import Obligation
 from govit.portal.demo import demo_load
 from govit.projects.models import Project
@@ -80,6 +81,7 @@ def portfolio_create() -> list[Project]:
         remind_on=dt.date(2026, 9, 28),
         state="overdue",
     )
+    dashboard_summary_rebuild()  # the rows above are written in bulk, past the audited services
     return projects
 
 
