@@ -66,6 +66,11 @@ def on_audit_event(action: str, target: Any, outcome: str) -> None:
     summary_project_refresh(target.pk)
 
 
+def on_obligations_bulk(project_ids: Collection[int]) -> None:
+    """The obligation scan or resync changed these projects' obligations in bulk: their overdue counts follow."""
+    dashboard_summary_rebuild(project_ids=project_ids)
+
+
 def dashboard_summary_rebuild(
     *, jurisdiction_ids: Collection[int] | None = None, project_ids: Collection[int] | None = None
 ) -> None:

@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import Any, NamedTuple
@@ -291,6 +291,25 @@ def _sync(project: Project, policy_of: Callable[[Project], dict[str, Any]]) -> N
             ob.save(update_fields=fields)
 
 
+# Apps above this one that keep figures of the obligations (统计分析汇总) are told which projects' obligations a
+# bulk write changed: the scan and the resync write rows without an audit event per project. A listener runs
+# inside the writing transaction.
+BulkListener = Callable[[Collection[int]], None]
+_BULK_LISTENERS: list[BulkListener] = []
+
+
+def obligations_bulk_listener_register(listener: BulkListener) -> BulkListener:
+    if listener not in _BULK_LISTENERS:
+        _BULK_LISTENERS.append(listener)
+    return listener
+
+
+def _bulk_changed(project_ids: Collection[int]) -> None:
+    if project_ids:
+        for listener in _BULK_LISTENERS:
+            listener(project_ids)
+
+
 def obligations_resync(*, jurisdiction_id: int | None = None) -> int:
     """Recompute every project with open obligations (after the working-day calendar was edited)."""
     projects = Project.objects.filter(obligations__state__in=list(ACTIVE_STATES)).distinct()
@@ -300,9 +319,7 @@ def obligations_resync(*, jurisdiction_id: int | None = None) -> int:
     for project in projects.select_related("lead_unit").iterator():
         obligations_sync(project)
         synced.append(project.pk)
-    from govit.dashboards.services import dashboard_summary_rebuild  # 统计分析汇总 (builds on this app)
-
-    dashboard_summary_rebuild(project_ids=synced)
+    _bulk_changed(synced)
     return len(synced)
 
 
@@ -531,13 +548,8 @@ def obligations_scan(*, today: dt.date | None = None) -> ScanResult:
             due.filter(state=ObligationState.UPCOMING, remind_on__lte=today, due_on__gte=today).update(
                 state=ObligationState.DUE_SOON, next_check_on=_DaysAfter("due_on", 1)
             )
-        # 统计分析汇总: the overdue counts of the projects moved on (and of those rolled) follow in bulk (a
-        # local import: the dashboards app builds on this one)
-        from govit.dashboards.services import dashboard_summary_rebuild
-
-        moved = {rows[pk].project_id for pk in to_overdue} | set(rolling)
-        if moved:
-            dashboard_summary_rebuild(project_ids=moved)
+        # the projects whose obligations went overdue (or rolled on), for the apps that count them
+        _bulk_changed({rows[pk].project_id for pk in to_overdue} | set(rolling))
         sends += [(pk, ReminderKind.OVERDUE) for pk in to_overdue]
         sends += [(pk, ReminderKind.DUE_SOON) for pk in to_soon]
         result.overdue, result.due_soon = len(to_overdue), len(to_soon)
