@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 ANONYMOUS = "anonymous"
 CLERK = "clerk"
@@ -82,22 +81,6 @@ JURISDICTION_SCOPES: tuple[str, ...] = ("county", "other_county", "city")
 
 MATERIAL_CODE = "data_sharing_list"  # a material the 舒城 pack asks of the unit
 REVISE_DUE = dt.date(2030, 6, 28)  # 修改期限 of the returned projects
-
-
-def project_fields(**overrides: Any) -> dict[str, Any]:
-    fields: dict[str, Any] = {
-        "name": "矩阵项目",
-        "year": 2027,
-        "nature": "NEW",
-        "procurement_category": "SERVICE",
-        "summary": "依据教育信息化规划建设统一身份认证。",
-        "content": "统一身份认证、单点登录、权限管理。",
-        "cost_software": 1_800_000,
-        "cost_equipment": 400_000,
-        "fund_fiscal": 2_200_000,
-    }
-    fields.update(overrides)
-    return fields
 
 
 # ------------------------------------------------------------------ who is who

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from conftest import person_create
+from conftest import person_create, project_fields
 
 # ---------------------------------------------------------------- authorisation matrix (等保 8.1.4.2)
 AUTHZ_PASSWORD = "Authz@2026pass"
@@ -101,7 +101,7 @@ def _authz_build(media: Any) -> dict[str, Any]:
                 project = project_create(
                     actor=hands[scope],
                     lead_unit=orgs[scope],
-                    fields=table.project_fields(name=f"矩阵项目-{scope}-{state}"),
+                    fields=project_fields(name=f"矩阵项目-{scope}-{state}"),
                 )
                 filled = {form.id: sample_values(project, form) for form in declaration_forms(project)}
                 Project.objects.filter(pk=project.pk).update(form_data=filled)

@@ -17,6 +17,7 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from conftest import project_fields
 from tests.security import authz_table as table
 
 MATRIX_NAME = "矩阵修改后的名称"
@@ -339,7 +340,7 @@ def test_project_create(
 
     world, client = authz_case, authz_clients[role]
     payload = {
-        **table.project_fields(name="矩阵新建项目"),
+        **project_fields(name="矩阵新建项目"),
         "secrecy": "NON_CLASSIFIED",
         "lead_unit": world["orgs"][scope].pk,
     }
