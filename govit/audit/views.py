@@ -19,6 +19,7 @@ from govit.audit.permissions import audit_reader
 from govit.audit.selectors import audit_chain_verify, audit_event_search
 from govit.audit.services import audit_denied, audit_record
 from govit.core import clock
+from govit.core.views import form_errors_text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
@@ -32,15 +33,10 @@ def _reader_required(request: HttpRequest, action: str) -> None:
 
 def _refused(request: HttpRequest, form: AuditSearchForm) -> HttpResponse:
     """400 naming each field and what is wrong with it; nothing is searched, exported or recorded."""
-    reasons = [
-        f"{form.fields[name].label}：{error}" if name in form.fields else str(error)
-        for name, errors in form.errors.items()
-        for error in errors
-    ]
     return render(
         request,
         "audit/event_list.html",
-        {"form": form, "page": None, "error": f"未能检索：{'；'.join(reasons)}"},
+        {"form": form, "page": None, "error": f"未能检索：{form_errors_text(form, labelled=True)}"},
         status=400,
     )
 

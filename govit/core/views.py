@@ -16,9 +16,13 @@ from govit.core.errors import ServiceError
 T = TypeVar("T")
 
 
-def form_errors_text(form: BaseForm) -> str:
-    """Every error of a bound form, in one line."""
-    return "；".join(str(e) for errs in form.errors.values() for e in errs)
+def form_errors_text(form: BaseForm, *, labelled: bool = False) -> str:
+    """Every error of a bound form, in one line; ``labelled``: each after its field's label (``年度：…``)."""
+    return "；".join(
+        f"{form.fields[name].label}：{e}" if labelled and name in form.fields else str(e)
+        for name, errs in form.errors.items()
+        for e in errs
+    )
 
 
 def form_refused(request: HttpRequest, failure: str, form: BaseForm) -> None:
