@@ -54,19 +54,18 @@ def otp_device_confirm(*, user: User, device: TOTPDevice) -> TOTPDevice:
 
 def user_password_change(*, actor: User, user: User, password: str) -> User:
     """The user's own change (validated by the form against every password rule)."""
-    with transaction.atomic():
-        user.set_password(password)
-        user.password_must_change = False
-        user.save()
-        audit_record(actor=actor, action="auth.password_changed", target=user)
-    return user
+    return _password_set(actor, user, password, must_change=False, action="auth.password_changed")
 
 
 def user_password_reset(*, actor: Any | None, user: User, password: str) -> User:
     """An administrator sets a new password; the user must change it at the next login."""
+    return _password_set(actor, user, password, must_change=True, action="accounts.password_reset")
+
+
+def _password_set(actor: Any | None, user: User, password: str, *, must_change: bool, action: str) -> User:
     with transaction.atomic():
         user.set_password(password)
-        user.password_must_change = True
+        user.password_must_change = must_change
         user.save()
-        audit_record(actor=actor, action="accounts.password_reset", target=user)
+        audit_record(actor=actor, action=action, target=user)
     return user
